@@ -1,0 +1,48 @@
+"""Terminal output helpers: consoles, errors, and the units people read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from charter.domain.values import WorkUnits, format_number
+from charter.errors import CharterError
+
+
+def _width() -> int | None:
+    """Full width in a terminal; a roomy fixed width when piped, so tables are not squeezed."""
+    if os.environ.get("COLUMNS") or sys.stdout.isatty():
+        return None
+    return 160
+
+
+out = Console(highlight=False, soft_wrap=False, width=_width())
+err = Console(stderr=True, highlight=False)
+
+
+def print_error(exc: CharterError) -> None:
+    where = f"{exc.where}: " if exc.where and str(exc.where) else ""
+    err.print(f"[bold red]error:[/] {where}{exc.what}", markup=True, highlight=False)
+    if exc.fix:
+        err.print(f"  [cyan]fix:[/] {exc.fix}")
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def days(minutes: int, units: WorkUnits) -> str:
+    """Working minutes as days, the unit project managers think in: ``2400`` → ``5d``."""
+    if minutes == 0:
+        return "0d"
+    value = minutes / units.minutes_per_day
+    return f"{format_number(round(value, 2))}d"
+
+
+def when(value: dt.datetime) -> str:
+    return value.strftime("%a %Y-%m-%d %H:%M")

@@ -1,0 +1,49 @@
+"""People, equipment, material and cost resources, and their assignments to tasks."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charter.domain.values import Duration, format_number
+
+ResourceKind = Literal["work", "material", "cost"]
+RatePer = Literal["h", "d", "w", "mo", "use"]
+
+
+class Rate(BaseModel):
+    """A cost rate such as ``95/h`` (per working hour) or ``500/use``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount: float
+    per: RatePer = "h"
+
+    def __str__(self) -> str:
+        return f"{format_number(self.amount)}/{self.per}"
+
+
+class Resource(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    name: str | None = None
+    kind: ResourceKind = "work"
+    units: float = 1.0  # maximum units, 1.0 = 100 %
+    calendar: str | None = None
+    rate: Rate | None = None
+    overtime_rate: Rate | None = None
+    cost_per_use: float | None = None
+    skills: list[str] = Field(default_factory=list)
+    email: str | None = None
+
+
+class Assignment(BaseModel):
+    """A resource working on a task, at ``units`` (1.0 = full time) or for an amount of ``work``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resource: str
+    units: float | None = None
+    work: Duration | None = None

@@ -1,0 +1,100 @@
+"""Tasks, the links between them, and their date constraints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charter.domain.resource import Assignment
+from charter.domain.risk import Distribution, ThreePoint
+from charter.domain.values import Duration, Lag
+
+PlanDate = dt.date | dt.datetime
+"""A date as written in a plan: a day (``2027-02-01``) or a local wall-clock time."""
+
+
+class LinkType(StrEnum):
+    FS = "FS"
+    SS = "SS"
+    FF = "FF"
+    SF = "SF"
+
+
+class ConstraintType(StrEnum):
+    ASAP = "ASAP"
+    ALAP = "ALAP"
+    SNET = "SNET"
+    SNLT = "SNLT"
+    FNET = "FNET"
+    FNLT = "FNLT"
+    MSO = "MSO"
+    MFO = "MFO"
+
+    @property
+    def needs_date(self) -> bool:
+        return self not in (ConstraintType.ASAP, ConstraintType.ALAP)
+
+    @property
+    def on_finish(self) -> bool:
+        return self in (ConstraintType.FNET, ConstraintType.FNLT, ConstraintType.MFO)
+
+
+class Constraint(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: ConstraintType
+    date: PlanDate | None = None
+
+
+class Link(BaseModel):
+    """This task depends on ``predecessor`` by a link of ``type`` with a ``lag`` (or lead)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    predecessor: str
+    type: LinkType = LinkType.FS
+    lag: Lag = Field(default_factory=Lag)
+
+
+class Task(BaseModel):
+    """A unit of work in the WBS. A task with ``tasks`` (children) is a summary task."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    name: str | None = None
+    duration: Duration | None = None
+    work: Duration | None = None
+    estimate: ThreePoint | None = None
+    distribution: Distribution | None = None
+    milestone: bool = False
+    priority: int = 500
+    constraint: Constraint | None = None
+    deadline: PlanDate | None = None
+    calendar: str | None = None
+    percent_complete: float = 0.0  # 0..1
+    actual_start: PlanDate | None = None
+    actual_finish: PlanDate | None = None
+    remaining: Duration | None = None
+    resources: list[Assignment] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    notes: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+
+    @property
+    def is_summary(self) -> bool:
+        return bool(self.tasks)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.key
+
+    def walk(self) -> Iterator[Task]:
+        """This task and all its descendants, in WBS order."""
+        yield self
+        for child in self.tasks:
+            yield from child.walk()

@@ -1,0 +1,1 @@
+"""Pure computation on plans: no I/O, no clock, no global state."""

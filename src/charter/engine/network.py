@@ -1,0 +1,398 @@
+"""The plan compiled into an indexed activity network.
+
+Summary tasks are not scheduled themselves; their links are expanded onto their leaf tasks,
+as Microsoft Project does: a link *into* a summary binds every leaf under it; an FS or FF
+link *out of* a summary binds on every leaf's finish; an SS or SF link out of a summary
+binds on the summary's start, the earliest start of its leaves, which is a node of its own
+(a *group start*). Nodes are numbered: leaves first (``0 .. n_leaves-1``), then group starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from charter.domain.plan import Plan
+from charter.domain.task import ConstraintType, LinkType, PlanDate, Task
+from charter.domain.values import Lag, WorkUnits
+from charter.engine.calendar import TimeAxis, WorkingTime, compile_calendar
+from charter.errors import CharterError, ConstraintConflictError, DependencyCycleError, Location
+
+LINK_CODES = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
+
+
+@dataclass(slots=True)
+class Edge:
+    """One expanded link between two nodes; ``source`` names the link as the user wrote it."""
+
+    pred: int
+    succ: int
+    kind: int  # 0 FS, 1 SS, 2 FF, 3 SF
+    lag: int  # minutes (working unless elapsed); percent lags already resolved
+    elapsed: bool
+    source: tuple[str, int]  # (successor task key, index in its links)
+
+
+@dataclass(slots=True)
+class Network:
+    plan: Plan
+    axis: TimeAxis
+    tasks: list[Task]  # all tasks in WBS order
+    index: dict[str, int]  # task key -> position in tasks
+    parent: list[int]  # index of parent task, -1 at top level
+    children: list[list[int]]  # direct children of each task
+    leaf_of_task: list[int]  # task index -> leaf node, -1 for summaries
+    task_of_leaf: list[int]
+    group_of_task: dict[int, int]  # summary task index -> group-start node
+    group_members: dict[int, list[int]]  # group node -> leaf nodes
+    calendars: dict[str, WorkingTime]
+    leaf_calendar: list[WorkingTime]
+    duration: list[int]  # working minutes (or elapsed minutes when duration_elapsed)
+    duration_elapsed: list[bool]
+    milestone: list[bool]
+    constraint: list[ConstraintType]
+    constraint_date: list[int | None]
+    deadline: list[int | None]
+    actual_start: list[int | None]
+    actual_finish: list[int | None]
+    done: list[int]  # working minutes already done (in-progress tasks)
+    edges: list[Edge]
+    incoming: list[list[int]] = field(default_factory=list)
+    outgoing: list[list[int]] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)  # topological order of all nodes
+    project_start: int = 0
+    project_finish: int | None = None  # backward scheduling
+    status: int | None = None
+
+    @property
+    def n_leaves(self) -> int:
+        return len(self.task_of_leaf)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.task_of_leaf) + len(self.group_members)
+
+    def wbs_codes(self) -> list[str]:
+        """Outline numbers (1, 1.1, 1.2, 2 …) of every task in WBS order."""
+        codes = [""] * len(self.tasks)
+        counters: dict[int, int] = {}
+        for i, parent in enumerate(self.parent):
+            counters[parent] = counters.get(parent, 0) + 1
+            prefix = f"{codes[parent]}." if parent >= 0 else ""
+            codes[i] = f"{prefix}{counters[parent]}"
+        return codes
+
+    def depth(self, i: int) -> int:
+        level = 0
+        while self.parent[i] >= 0:
+            i = self.parent[i]
+            level += 1
+        return level
+
+    def key_of_node(self, node: int) -> str:
+        if node < self.n_leaves:
+            return self.tasks[self.task_of_leaf[node]].key
+        summary = next(t for t, g in self.group_of_task.items() if g == node)
+        return self.tasks[summary].key
+
+
+def _as_datetime(value: PlanDate, *, end_of_day: bool) -> dt.datetime:
+    """A plan date as local time: a bare day means its start, or its end for finish dates."""
+    if isinstance(value, dt.datetime):
+        return value
+    day = dt.datetime(value.year, value.month, value.day)
+    return day + dt.timedelta(days=1) if end_of_day else day
+
+
+def task_duration_minutes(plan: Plan, task: Task) -> tuple[int, bool]:
+    """A leaf task's duration in minutes, and whether it is elapsed time.
+
+    Duration comes from ``duration``, else the most likely ``estimate``, else ``work``
+    divided by the assigned units (effort-driven); a milestone without any is zero.
+    """
+    units = plan.project.work_units
+    if task.duration is not None:
+        return task.duration.minutes(units), task.duration.elapsed
+    if task.estimate is not None:
+        return task.estimate.likely.minutes(units), task.estimate.likely.elapsed
+    if task.work is not None:
+        assigned = 0.0
+        for assignment in task.resources:
+            resource = plan.resources.get(assignment.resource)
+            if resource is not None and resource.kind == "work":
+                assigned += assignment.units if assignment.units is not None else resource.units
+        work = task.work.minutes(units)
+        return (round(work / assigned) if assigned > 0 else work), False
+    if task.milestone:
+        return 0, False
+    raise CharterError(
+        f"task '{task.key}' has no duration",
+        where=plan.locate(f"task:{task.key}") or Location(path=f"task {task.key}"),
+        fix="give it a duration (duration: 5d), an estimate (estimate: 3d/5d/8d) or work with "
+        "resources (work: 40h), or make it a milestone (milestone: true)",
+    )
+
+
+def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Network:
+    """Index the plan: tasks, leaves, calendars, durations, constraints and expanded links."""
+    project = plan.project
+    axis = TimeAxis(project.timezone)
+    tasks = list(plan.walk())
+    index = {t.key: i for i, t in enumerate(tasks)}
+    parent = [-1] * len(tasks)
+    children: list[list[int]] = [[index[child.key] for child in task.tasks] for task in tasks]
+    for i, kids in enumerate(children):
+        for c in kids:
+            parent[c] = i
+
+    anchor_value = project.start or project.finish or project.status_date
+    if anchor_value is None:
+        raise CharterError(
+            "the project has neither a start nor a finish date",
+            where=plan.locate("project") or Location(path="project"),
+            fix="add start: YYYY-MM-DD (or finish: YYYY-MM-DD to schedule backwards) under project:",
+        )
+    anchor = _as_datetime(anchor_value, end_of_day=False).date()
+
+    calendars: dict[str, WorkingTime] = {}
+
+    def calendar_for(key: str) -> WorkingTime:
+        found = calendars.get(key)
+        if found is None:
+            found = calendars[key] = compile_calendar(plan, key, axis, anchor)
+        return found
+
+    project_calendar = calendar_for(project.calendar)
+
+    leaf_of_task = [-1] * len(tasks)
+    task_of_leaf: list[int] = []
+    for i, task in enumerate(tasks):
+        if not task.is_summary:
+            leaf_of_task[i] = len(task_of_leaf)
+            task_of_leaf.append(i)
+    n_leaves = len(task_of_leaf)
+
+    leaves_under: dict[int, list[int]] = {}
+
+    def leaves_of(i: int) -> list[int]:
+        found = leaves_under.get(i)
+        if found is None:
+            found = []
+            for child in tasks[i].tasks:
+                c = index[child.key]
+                found.extend([leaf_of_task[c]] if leaf_of_task[c] >= 0 else leaves_of(c))
+            leaves_under[i] = found
+        return found
+
+    def instant(value: PlanDate | None, *, end_of_day: bool) -> int | None:
+        return None if value is None else axis.instant(_as_datetime(value, end_of_day=end_of_day))
+
+    leaf_calendar: list[WorkingTime] = []
+    duration: list[int] = []
+    duration_elapsed: list[bool] = []
+    milestone: list[bool] = []
+    constraint: list[ConstraintType] = []
+    constraint_date: list[int | None] = []
+    deadline: list[int | None] = []
+    actual_start: list[int | None] = []
+    actual_finish: list[int | None] = []
+    done: list[int] = []
+    default_constraint = ConstraintType.ALAP if project.backward else ConstraintType.ASAP
+    units = project.work_units
+    for i in task_of_leaf:
+        task = tasks[i]
+        cal = calendar_for(task.calendar) if task.calendar else project_calendar
+        leaf_calendar.append(cal)
+        minutes, elapsed = task_duration_minutes(plan, task)
+        duration.append(minutes)
+        duration_elapsed.append(elapsed)
+        milestone.append(task.milestone)
+        kind = task.constraint.type if task.constraint else default_constraint
+        constraint.append(kind)
+        constraint_date.append(
+            instant(task.constraint.date if task.constraint else None, end_of_day=kind.on_finish)
+        )
+        deadline.append(instant(task.deadline, end_of_day=True))
+        start = instant(task.actual_start, end_of_day=False)
+        finish = instant(task.actual_finish, end_of_day=True)
+        if finish is not None and start is None:
+            raise ConstraintConflictError(
+                f"task '{task.key}' has an actual finish but no actual start",
+                where=plan.locate(f"task:{task.key}"),
+                fix="add actual_start: the date work on it began",
+            )
+        if start is not None and finish is not None and finish < start:
+            raise ConstraintConflictError(
+                f"task '{task.key}' finishes (actual_finish) before it starts (actual_start)",
+                where=plan.locate(f"task:{task.key}"),
+                fix="correct one of the two dates",
+            )
+        if task.percent_complete > 0 and start is None:
+            raise ConstraintConflictError(
+                f"task '{task.key}' is {task.percent_complete:.0%} complete but has no actual_start",
+                where=plan.locate(f"task:{task.key}"),
+                fix="add actual_start: the date work on it began",
+            )
+        actual_start.append(start)
+        if finish is None and start is not None and task.percent_complete >= 1:
+            finish = cal.add(cal.next_start(start), minutes) if not elapsed else start + minutes
+        actual_finish.append(finish)
+        if task.remaining is not None:
+            done.append(max(minutes - task.remaining.minutes(units), 0))
+        else:
+            done.append(round(minutes * task.percent_complete))
+
+    groups: dict[int, int] = {}
+    group_members: dict[int, list[int]] = {}
+    edges: list[Edge] = []
+    for s_index, task in enumerate(tasks):
+        if not task.links:
+            continue
+        successors = [leaf_of_task[s_index]] if leaf_of_task[s_index] >= 0 else leaves_of(s_index)
+        for n, link in enumerate(task.links):
+            p_index = index[link.predecessor]
+            code = LINK_CODES[link.type]
+            if leaf_of_task[p_index] >= 0:
+                preds = [leaf_of_task[p_index]]
+            elif code in (1, 3):
+                group = groups.get(p_index)
+                if group is None:
+                    group = groups[p_index] = n_leaves + len(groups)
+                    group_members[group] = leaves_of(p_index)
+                preds = [group]
+            else:
+                preds = leaves_of(p_index)
+            for pred in preds:
+                pred_leaf = pred if pred < n_leaves else group_members[pred][0]
+                lag, elapsed = _lag_minutes(link.lag, duration[pred_leaf], duration_elapsed[pred_leaf], units)
+                for succ in successors:
+                    edges.append(Edge(pred, succ, code, lag, elapsed, (task.key, n)))
+
+    network = Network(
+        plan=plan,
+        axis=axis,
+        tasks=tasks,
+        index=index,
+        parent=parent,
+        children=children,
+        leaf_of_task=leaf_of_task,
+        task_of_leaf=task_of_leaf,
+        group_of_task=groups,
+        group_members=group_members,
+        calendars=calendars,
+        leaf_calendar=leaf_calendar,
+        duration=duration,
+        duration_elapsed=duration_elapsed,
+        milestone=milestone,
+        constraint=constraint,
+        constraint_date=constraint_date,
+        deadline=deadline,
+        actual_start=actual_start,
+        actual_finish=actual_finish,
+        done=done,
+        edges=edges,
+    )
+    n_nodes = network.n_nodes
+    network.incoming = [[] for _ in range(n_nodes)]
+    network.outgoing = [[] for _ in range(n_nodes)]
+    for e, edge in enumerate(edges):
+        network.incoming[edge.succ].append(e)
+        network.outgoing[edge.pred].append(e)
+    for group, members in group_members.items():
+        # Pseudo edges (no index) order a group start after all of its leaves.
+        network.incoming[group].extend(-1 - m for m in members)
+    network.order = topological_order(network)
+    if project.backward:
+        finish = instant(project.finish, end_of_day=True)
+        assert finish is not None
+        network.project_finish = project_calendar.previous_finish(finish)
+        network.project_start = network.project_finish
+    else:
+        start = instant(project.start, end_of_day=False)
+        assert start is not None
+        network.project_start = start
+    status_value = status_date if status_date is not None else project.status_date
+    network.status = instant(status_value, end_of_day=False) if status_value is not None else None
+    if (
+        network.status is not None
+        and isinstance(status_value, dt.date)
+        and not isinstance(status_value, dt.datetime)
+    ):
+        # A status date means "as of the end of that day".
+        network.status = axis.instant(_as_datetime(status_value, end_of_day=True))
+    return network
+
+
+def _lag_minutes(lag: Lag, pred_minutes: int, pred_elapsed: bool, units: WorkUnits) -> tuple[int, bool]:
+    if lag.percent is not None:
+        return round(pred_minutes * lag.percent / 100.0), pred_elapsed
+    if lag.amount is None:
+        return 0, False
+    return lag.amount.minutes(units), lag.amount.elapsed
+
+
+def topological_order(network: Network) -> list[int]:
+    """Kahn's algorithm over nodes; on a cycle, raise with the loop of task keys."""
+    n = network.n_nodes
+    indegree = [0] * n
+    succ_lists: list[list[int]] = [[] for _ in range(n)]
+    for edge in network.edges:
+        succ_lists[edge.pred].append(edge.succ)
+    for group, members in network.group_members.items():
+        for m in members:
+            succ_lists[m].append(group)
+    for targets in succ_lists:
+        for t in targets:
+            indegree[t] += 1
+    ready = [i for i in range(n) if indegree[i] == 0]
+    order: list[int] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for t in succ_lists[node]:
+            indegree[t] -= 1
+            if indegree[t] == 0:
+                ready.append(t)
+    if len(order) < n:
+        cycle = _find_cycle(succ_lists, [i for i in range(n) if indegree[i] > 0])
+        keys: list[str] = []
+        for node in cycle:
+            key = network.key_of_node(node)
+            if not keys or keys[-1] != key:
+                keys.append(key)
+        if len(keys) > 1 and keys[0] == keys[-1]:
+            keys.pop()
+        first = network.plan.locate(f"task:{keys[0]}") if keys else None
+        raise DependencyCycleError(keys, where=first)
+    return order
+
+
+def _find_cycle(succ_lists: list[list[int]], candidates: list[int]) -> list[int]:
+    """One cycle among nodes left over by Kahn's algorithm (iterative DFS)."""
+    alive = set(candidates)
+    state: dict[int, int] = {}
+    for root in candidates:
+        if root in state:
+            continue
+        stack: list[tuple[int, int]] = [(root, 0)]
+        path: list[int] = []
+        on_path: set[int] = set()
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                state[node] = 1
+                path.append(node)
+                on_path.add(node)
+            targets = [t for t in succ_lists[node] if t in alive]
+            if i < len(targets):
+                stack.append((node, i + 1))
+                nxt = targets[i]
+                if nxt in on_path:
+                    return path[path.index(nxt) :]
+                if nxt not in state:
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+                on_path.discard(node)
+    return []
