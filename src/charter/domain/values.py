@@ -10,9 +10,9 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 DurationUnit = Literal["m", "h", "d", "w", "mo", "em", "eh", "ed", "ew", "emo"]
 WORKING_UNITS: tuple[DurationUnit, ...] = ("m", "h", "d", "w", "mo")
@@ -118,6 +118,17 @@ class Lag(BaseModel):
 
     amount: Duration | None = None
     percent: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical_zero(cls, data: Any) -> Any:
+        """A zero lag has one form, so plans compare equal however it was written."""
+        if isinstance(data, dict):
+            amount = data.get("amount")
+            value = amount.value if isinstance(amount, Duration) else (amount or {}).get("value")
+            if value == 0 or data.get("percent") == 0:
+                return {}
+        return data
 
     @property
     def is_zero(self) -> bool:

@@ -23,8 +23,9 @@ from charter.domain.plan import Plan
 from charter.errors import CalendarError
 
 EPOCH = dt.datetime(1970, 1, 1)
-_BLOCK_DAYS = 366
-_MAX_BLOCKS = 200  # ~200 years of search before a calendar is declared empty
+_FIRST_BLOCK_DAYS = 91  # generation starts with a quarter and doubles as queries reach further
+_MAX_BLOCK_DAYS = 4 * 366
+_MAX_SPAN_DAYS = 200 * 366  # how far to search before declaring a calendar empty
 DayHours = tuple[tuple[int, int], ...]
 
 
@@ -57,6 +58,13 @@ class TimeAxis:
 
     def day_start(self, day: dt.date) -> int:
         return self.instant(dt.datetime(day.year, day.month, day.day))
+
+    def offset(self, day: dt.date) -> int:
+        """Minutes the zone is ahead of UTC at local midnight starting ``day``."""
+        if self.zone is None:
+            return 0
+        delta = self.zone.utcoffset(dt.datetime(day.year, day.month, day.day))
+        return 0 if delta is None else int(delta.total_seconds() // 60)
 
 
 class WorkingTime:
@@ -92,9 +100,10 @@ class WorkingTime:
         self._cum_end: list[int] = []
         self._first_day = anchor
         self._last_day = anchor  # exclusive
-        self._blocks = 0
+        self._span_days = 0
+        self._forward_block = _FIRST_BLOCK_DAYS
+        self._backward_block = _FIRST_BLOCK_DAYS
         self._extend_forward()
-        self._extend_backward()
 
     # -- generation -------------------------------------------------------------------
     def _day_intervals(self, day: dt.date) -> list[tuple[int, int]]:
@@ -121,29 +130,57 @@ class WorkingTime:
         return self._axis.instant(base)
 
     def _generate(self, first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+        """Working intervals of the local days [first, last), merged where they touch.
+
+        Days are laid out with plain arithmetic a week at a time; only a week in which the
+        time zone's offset changes is converted day by day through the zone database.
+        """
         intervals: list[tuple[int, int]] = []
-        day = first
+        axis = self._axis
+        exceptions = self._exceptions
+        week = self._week
         one = dt.timedelta(days=1)
+        day = first
+        epoch_day = (first - EPOCH.date()).days
+        weekday = first.weekday()
         while day < last:
-            for a, b in self._day_intervals(day):
-                if intervals and intervals[-1][1] >= a:
-                    intervals[-1] = (intervals[-1][0], max(b, intervals[-1][1]))
-                else:
-                    intervals.append((a, b))
-            day += one
+            days = min(7, (last - day).days)
+            offset = axis.offset(day)
+            steady = offset == axis.offset(day + dt.timedelta(days=days))
+            for _ in range(days):
+                hours = exceptions.get(day)
+                if hours is None:
+                    hours = week[weekday]
+                if hours:
+                    if steady:
+                        base = epoch_day * 1440 - offset
+                        spans = [(base + s, base + e) for s, e in hours]
+                    else:
+                        spans = self._day_intervals(day)
+                    for a, b in spans:
+                        if intervals and intervals[-1][1] >= a:
+                            intervals[-1] = (intervals[-1][0], max(b, intervals[-1][1]))
+                        else:
+                            intervals.append((a, b))
+                day += one
+                epoch_day += 1
+                weekday = (weekday + 1) % 7
         return intervals
 
-    def _grow(self) -> None:
-        self._blocks += 1
-        if self._blocks > _MAX_BLOCKS:
+    def _grow(self, days: int) -> None:
+        self._span_days += days
+        if self._span_days > _MAX_SPAN_DAYS:
             raise CalendarError(
-                f"calendar '{self.name}' has no working time within {_MAX_BLOCKS} years of the plan",
+                f"calendar '{self.name}' has no working time within "
+                f"{_MAX_SPAN_DAYS // 365} years of the plan",
                 fix="check its week and exceptions: holidays or exceptions may cover every working day",
             )
 
     def _extend_forward(self) -> None:
-        self._grow()
-        first, last = self._last_day, self._last_day + dt.timedelta(days=_BLOCK_DAYS)
+        days = self._forward_block
+        self._forward_block = min(days * 2, _MAX_BLOCK_DAYS)
+        self._grow(days)
+        first, last = self._last_day, self._last_day + dt.timedelta(days=days)
         base = self._cum_end[-1] if self._cum_end else 0
         for a, b in self._generate(first, last):
             if self._ends and self._ends[-1] >= a:
@@ -159,8 +196,10 @@ class WorkingTime:
         self._last_day = last
 
     def _extend_backward(self) -> None:
-        self._grow()
-        first, last = self._first_day - dt.timedelta(days=_BLOCK_DAYS), self._first_day
+        days = self._backward_block
+        self._backward_block = min(days * 2, _MAX_BLOCK_DAYS)
+        self._grow(days)
+        first, last = self._first_day - dt.timedelta(days=days), self._first_day
         block = self._generate(first, last)
         if block and self._starts and block[-1][1] >= self._starts[0]:
             a, _ = block.pop()

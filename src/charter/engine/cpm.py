@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from charter.domain.plan import Plan
 from charter.domain.task import ConstraintType, PlanDate
-from charter.engine.network import Network, compile_network
+from charter.engine.network import Edge, Network, compile_network
 
 FS, SS, FF, SF = 0, 1, 2, 3
 _A = ConstraintType
@@ -79,6 +79,10 @@ class _Passes:
         self.ls = [0] * n
         self.lf = [0] * n
         self.calc_ls = [0] * n
+        self.group_finish = [0] * net.n_nodes
+        self.group_span = [0] * net.n_nodes
+        self.project_calendar = net.calendars[net.plan.project.calendar]
+        self.raw_lf = [0] * n  # late finish before it is moved back to the end of a work period
         self.early_driver = [Driver("project")] * n
         self.late_driver = [Driver("project")] * n
         self.alap = [c is _A.ALAP for c in net.constraint]
@@ -128,6 +132,8 @@ class _Passes:
             if node >= n:
                 members = net.group_members[node]
                 es[node] = min(ls[m] if alap_mode and alap[m] else es[m] for m in members)
+                self.group_finish[node] = max(lf[m] if alap_mode and alap[m] else ef[m] for m in members)
+                self.group_span[node] = self.project_calendar.between(es[node], self.group_finish[node])
                 continue
             i = node
             dur = net.duration[i]
@@ -156,30 +162,36 @@ class _Passes:
                     p = edge.pred
                     k = edge.kind
                     if p >= n:
-                        pstart = es[p]
-                        if k == SS:
-                            t = self.with_lag(i, edge.lag, edge.elapsed, pstart)
+                        lag = self.lag_of(edge)
+                        if k == FS:
+                            t = self.with_lag(i, lag, edge.elapsed, self.group_finish[p])
+                        elif k == SS:
+                            t = self.with_lag(i, lag, edge.elapsed, es[p])
+                        elif k == FF:
+                            pfinish = self.with_lag(i, lag, edge.elapsed, self.group_finish[p])
+                            t = max(self.minus(i, pfinish, self.remaining[i]), project_start)
                         else:
-                            t = self.with_lag(i, edge.lag, edge.elapsed, self.minus(i, pstart, dur))
+                            t = self.minus(i, self.with_lag(i, lag, edge.elapsed, es[p]), dur)
                     else:
                         late = alap_mode and alap[p] and not alap[i]
                         if k == FS:
                             t = self.with_lag(i, edge.lag, edge.elapsed, lf[p] if late else ef[p])
                         elif k == SS:
-                            if net.actual_finish[p] is not None and net.actual_start[p] is not None:
-                                pstart = net.actual_start[p]  # type: ignore[assignment]
+                            began = net.actual_start[p]
+                            if net.actual_finish[p] is not None and began is not None:
+                                pstart = began
                             else:
                                 pstart = ls[p] if late else es[p]
                             t = self.with_lag(i, edge.lag, edge.elapsed, pstart)
                         elif k == FF:
                             pfinish = lf[p] if late else ef[p]
-                            t = self.with_lag(
-                                i, edge.lag, edge.elapsed, self.minus(i, pfinish, self.remaining[i])
+                            t = self.minus(
+                                i, self.with_lag(i, edge.lag, edge.elapsed, pfinish), self.remaining[i]
                             )
                             t = max(t, project_start)
                         else:
                             pstart = ls[p] if late else es[p]
-                            t = self.with_lag(i, edge.lag, edge.elapsed, self.minus(i, pstart, dur))
+                            t = self.minus(i, self.with_lag(i, edge.lag, edge.elapsed, pstart), dur)
                     if best < 0 or t > start:
                         start, best = t, e
                 if best < 0:
@@ -230,14 +242,18 @@ class _Passes:
         extra: dict[int, tuple[int, Driver]] = {}
         for node in reversed(net.order):
             if node >= n:
+                # A summary finishes with all its sub-tasks and starts with its earliest ones:
+                # a link from its finish holds every sub-task, one from its start the earliest.
                 members = net.group_members[node]
-                first = min(members, key=lambda m: es[m])
+                earliest = min(es[m] for m in members)
                 for e in outgoing[node]:
                     if actual_finish[edges[e].succ] is not None:
                         continue
-                    bound = self.late_bound(e, first, project_finish)
-                    if first not in extra or bound < extra[first][0]:
-                        extra[first] = (bound, Driver("link", e))
+                    held = members if edges[e].kind in (FS, FF) else [m for m in members if es[m] == earliest]
+                    for member in held:
+                        bound = self.late_bound(e, member, project_finish)
+                        if member not in extra or bound < extra[member][0]:
+                            extra[member] = (bound, Driver("link", e))
                 continue
             i = node
             cal = net.leaf_calendar[i]
@@ -278,11 +294,18 @@ class _Passes:
                     deadline = cal.previous_finish(deadline)
                     if finish > deadline:
                         finish, driver = deadline, Driver("deadline")
-                finish = cal.previous_finish(finish)
-            lf[i] = finish
+            # Predecessors are bound by the late start worked out from the finish *before* it
+            # is moved back to the end of the previous working period: for a milestone on
+            # another calendar, that earlier instant may not be equivalent.
             calc_ls[i] = self.minus(i, finish, self.remaining[i])
+            self.raw_lf[i] = finish
+            finish = cal.previous_finish(finish)
+            lf[i] = finish
             start = actual_start[i]
-            ls[i] = calc_ls[i] if start is None else start
+            if start is not None:
+                ls[i] = start
+            else:
+                ls[i] = finish if self.remaining[i] == 0 else calc_ls[i]
             self.late_driver[i] = driver
 
     def late_bound(self, e: int, p: int, project_finish: int) -> int:
@@ -291,20 +314,29 @@ class _Passes:
         edge = net.edges[e]
         s = edge.succ
         k = edge.kind
-        back = -edge.lag
-        if k == FS:
-            bound = self.with_lag(s, back, edge.elapsed, self.calc_ls[s])
-        elif k == SS:
-            if net.actual_start[p] is not None:
-                return project_finish
-            pcal = net.leaf_calendar[p]
-            start = self.with_lag(s, back, edge.elapsed, pcal.next_start(self.ls[s]))
-            bound = self.plus(p, start, net.duration[p])
-        elif k == FF:
-            bound = self.with_lag(s, back, edge.elapsed, self.lf[s])
-        else:
-            bound = self.with_lag(s, back, edge.elapsed, self.plus(p, self.lf[s], net.duration[p]))
-        return min(bound, project_finish)
+        target = self.calc_ls[s] if k in (FS, SS) else self.raw_lf[s]
+        if k == SS and net.actual_start[p] is not None:
+            return project_finish
+        latest = self.unlag(edge.succ, self.lag_of(edge), edge.elapsed, target)
+        if k in (SS, SF):
+            latest = self.plus(p, latest, net.duration[p])
+        return min(latest, project_finish)
+
+    def lag_of(self, edge: Edge) -> int:
+        if edge.percent is None:
+            return edge.lag
+        return round(self.group_span[edge.pred] * edge.percent / 100.0)
+
+    def unlag(self, succ: int, lag: int, elapsed: bool, target: int) -> int:
+        """The latest instant that, lagged on the successor's calendar, is no later than ``target``.
+
+        The inverse of the forward pass's lag: it answers with the *latest* equivalent instant
+        (the start form), so that a predecessor on another calendar keeps all of its room.
+        """
+        cal = self.net.leaf_calendar[succ]
+        if elapsed:
+            return cal.next_start(target) - lag
+        return cal.start_at(cal.work_at(target) - lag)
 
 
 def run_cpm(net: Network) -> Schedule:
@@ -352,7 +384,6 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     es, ef, ls, lf = passes.es, passes.ef, passes.ls, passes.lf
     alap = passes.alap
     total = [0] * n
-    free = [0] * n
     critical = [False] * n
     for i in range(n):
         cal = net.leaf_calendar[i]
@@ -367,27 +398,6 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
             )
         total[i] = slack
         critical[i] = slack <= 0 and net.actual_finish[i] is None
-    for i in range(n):
-        if net.actual_finish[i] is not None:
-            continue
-        cal = net.leaf_calendar[i]
-        best: int | None = None
-        pstart = ls[i] if alap[i] else es[i]
-        pfinish = lf[i] if alap[i] else ef[i]
-        for e in net.outgoing[i]:
-            edge = net.edges[e]
-            s = edge.succ
-            if net.actual_finish[s] is not None:
-                continue
-            sstart = ls[s] if alap[s] else es[s]
-            sfinish = lf[s] if alap[s] else ef[s]
-            a = pfinish if edge.kind in (FS, FF) else pstart
-            b = sstart if edge.kind in (FS, SS) else sfinish
-            gap = cal.between(a, b) - edge.lag
-            best = gap if best is None else min(best, gap)
-        value = total[i] if best is None else best
-        free[i] = max(value, 0)
-
     tasks = net.tasks
     m = len(tasks)
     start = [0] * m
@@ -402,7 +412,7 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
         start[t] = actual_s if actual_s is not None else (ls[leaf] if alap[leaf] else es[leaf])
         finish[t] = actual_f if actual_f is not None else (lf[leaf] if alap[leaf] else ef[leaf])
         t_es[t], t_ef[t], t_ls[t], t_lf[t] = es[leaf], ef[leaf], ls[leaf], lf[leaf]
-        t_total[t], t_free[t], t_critical[t] = total[leaf], free[leaf], critical[leaf]
+        t_total[t], t_critical[t] = total[leaf], critical[leaf]
     project_calendar = net.calendars[net.plan.project.calendar]
     for t in range(m - 1, -1, -1):
         task = tasks[t]
@@ -418,9 +428,11 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
         t_total[t] = min(
             project_calendar.between(t_es[t], t_ls[t]), project_calendar.between(t_ef[t], t_lf[t])
         )
-        t_free[t] = max(min(t_free[c] for c in children), 0)
         t_critical[t] = any(t_critical[c] for c in children)
         t_duration[t] = project_calendar.between(start[t], finish[t])
+    early_start_used = [_early_start_for_rollup(net, passes, t, t_es) for t in range(m)]
+    early_finish_used = [_early_finish_for_rollup(net, passes, t, t_ef) for t in range(m)]
+    t_free = free_slack(net, early_start_used, early_finish_used, t_total, t_duration)
     schedule = Schedule(
         network=net,
         start=start,
@@ -454,6 +466,48 @@ def _early_finish_for_rollup(net: Network, passes: _Passes, t: int, t_ef: list[i
     if leaf >= 0 and passes.alap[leaf]:
         return passes.lf[leaf]
     return t_ef[t]
+
+
+def free_slack(
+    net: Network, start: list[int], finish: list[int], total: list[int], span: list[int]
+) -> list[int]:
+    """How long each task can slip without moving a successor's early dates (never below 0).
+
+    Counted over the links as written (a link to a summary is measured against the summary's
+    rolled-up dates), on the task's calendar, less the lag; a task without successors has its
+    total slack. Finished tasks have none.
+    """
+    m = len(net.tasks)
+    finished = [False] * m
+    for t in range(m - 1, -1, -1):
+        leaf = net.leaf_of_task[t]
+        if leaf >= 0:
+            finished[t] = net.actual_finish[leaf] is not None
+        else:
+            finished[t] = all(finished[c] for c in net.children[t])
+    outgoing: list[list[int]] = [[] for _ in range(m)]
+    for n, link in enumerate(net.links):
+        outgoing[link.pred].append(n)
+    project_calendar = net.calendars[net.plan.project.calendar]
+    free = [0] * m
+    for t in range(m):
+        if finished[t]:
+            continue
+        leaf = net.leaf_of_task[t]
+        cal = net.leaf_calendar[leaf] if leaf >= 0 else project_calendar
+        best: int | None = None
+        for n in outgoing[t]:
+            link = net.links[n]
+            s = link.succ
+            if finished[s]:
+                continue
+            a = finish[t] if link.kind in (FS, FF) else start[t]
+            b = start[s] if link.kind in (FS, SS) else finish[s]
+            lag = link.lag if link.percent is None else round(span[t] * link.percent / 100.0)
+            gap = cal.between(a, b) - lag
+            best = gap if best is None else min(best, gap)
+        free[t] = max(total[t] if best is None else best, 0)
+    return free
 
 
 def find_conflicts(schedule: Schedule) -> list[Conflict]:

@@ -1,10 +1,9 @@
 """The plan compiled into an indexed activity network.
 
-Summary tasks are not scheduled themselves; their links are expanded onto their leaf tasks,
-as Microsoft Project does: a link *into* a summary binds every leaf under it; an FS or FF
-link *out of* a summary binds on every leaf's finish; an SS or SF link out of a summary
-binds on the summary's start, the earliest start of its leaves, which is a node of its own
-(a *group start*). Nodes are numbered: leaves first (``0 .. n_leaves-1``), then group starts.
+Summary tasks are not scheduled themselves, as in Microsoft Project: a link *into* a summary
+binds every leaf under it, and a link *out of* a summary leaves from a *group* node whose
+start is the earliest start and whose finish is the latest finish of the summary's leaves
+(its rolled-up dates). Nodes are numbered: leaves first (``0 .. n_leaves-1``), then groups.
 """
 
 from __future__ import annotations
@@ -31,6 +30,19 @@ class Edge:
     lag: int  # minutes (working unless elapsed); percent lags already resolved
     elapsed: bool
     source: tuple[str, int]  # (successor task key, index in its links)
+    percent: float | None = None  # a % of a summary predecessor's duration, resolved while scheduling
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLink:
+    """A link as the user wrote it, between two tasks (summaries included), lag resolved."""
+
+    pred: int  # task index
+    succ: int  # task index
+    kind: int
+    lag: int
+    elapsed: bool
+    percent: float | None
 
 
 @dataclass(slots=True)
@@ -44,7 +56,7 @@ class Network:
     leaf_of_task: list[int]  # task index -> leaf node, -1 for summaries
     task_of_leaf: list[int]
     group_of_task: dict[int, int]  # summary task index -> group-start node
-    group_members: dict[int, list[int]]  # group node -> leaf nodes
+    group_members: dict[int, list[int]]  # group node -> leaf nodes (a summary's start and finish)
     calendars: dict[str, WorkingTime]
     leaf_calendar: list[WorkingTime]
     duration: list[int]  # working minutes (or elapsed minutes when duration_elapsed)
@@ -57,6 +69,7 @@ class Network:
     actual_finish: list[int | None]
     done: list[int]  # working minutes already done (in-progress tasks)
     edges: list[Edge]
+    links: list[TaskLink]  # as written, for free slack
     incoming: list[list[int]] = field(default_factory=list)
     outgoing: list[list[int]] = field(default_factory=list)
     order: list[int] = field(default_factory=list)  # topological order of all nodes
@@ -215,6 +228,10 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         deadline.append(instant(task.deadline, end_of_day=True))
         start = instant(task.actual_start, end_of_day=False)
         finish = instant(task.actual_finish, end_of_day=True)
+        if start is not None and not isinstance(task.actual_start, dt.datetime):
+            start = cal.next_start(start)  # a bare day: work began at its start of work
+        if finish is not None and not isinstance(task.actual_finish, dt.datetime):
+            finish = cal.previous_finish(finish)
         if finish is not None and start is None:
             raise ConstraintConflictError(
                 f"task '{task.key}' has an actual finish but no actual start",
@@ -245,6 +262,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     groups: dict[int, int] = {}
     group_members: dict[int, list[int]] = {}
     edges: list[Edge] = []
+    links: list[TaskLink] = []
     for s_index, task in enumerate(tasks):
         if not task.links:
             continue
@@ -252,21 +270,22 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         for n, link in enumerate(task.links):
             p_index = index[link.predecessor]
             code = LINK_CODES[link.type]
-            if leaf_of_task[p_index] >= 0:
-                preds = [leaf_of_task[p_index]]
-            elif code in (1, 3):
-                group = groups.get(p_index)
-                if group is None:
-                    group = groups[p_index] = n_leaves + len(groups)
-                    group_members[group] = leaves_of(p_index)
-                preds = [group]
-            else:
-                preds = leaves_of(p_index)
-            for pred in preds:
-                pred_leaf = pred if pred < n_leaves else group_members[pred][0]
+            pred_leaf = leaf_of_task[p_index]
+            if pred_leaf >= 0:
+                pred = pred_leaf
                 lag, elapsed = _lag_minutes(link.lag, duration[pred_leaf], duration_elapsed[pred_leaf], units)
-                for succ in successors:
-                    edges.append(Edge(pred, succ, code, lag, elapsed, (task.key, n)))
+                percent = None
+            else:
+                pred = groups.get(p_index, -1)
+                if pred < 0:
+                    pred = groups[p_index] = n_leaves + len(groups)
+                    group_members[pred] = leaves_of(p_index)
+                # A percentage of a summary's duration is known only once its sub-tasks are placed.
+                lag, elapsed = _lag_minutes(link.lag, 0, False, units)
+                percent = link.lag.percent
+            links.append(TaskLink(p_index, s_index, code, lag, elapsed, percent))
+            for succ in successors:
+                edges.append(Edge(pred, succ, code, lag, elapsed, (task.key, n), percent))
 
     network = Network(
         plan=plan,
@@ -291,6 +310,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         actual_finish=actual_finish,
         done=done,
         edges=edges,
+        links=links,
     )
     n_nodes = network.n_nodes
     network.incoming = [[] for _ in range(n_nodes)]

@@ -130,7 +130,7 @@ class _Reader:
                 allowed = ", ".join(known)
                 raise UnknownKeyError(
                     f"unknown key '{key}' in {path}",
-                    where=self.at(key_node, path),
+                    where=self.at(key_node),
                     fix=f"{hint} " if hint else f"remove it; allowed here: {allowed}",
                 )
             result[key] = value
@@ -472,13 +472,18 @@ class _Reader:
         return [self.task(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
 
     def task(self, node: yaml.Node, path: str) -> Task:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value in node.value:
+                if getattr(key_node, "value", None) == "key" and isinstance(value, yaml.ScalarNode):
+                    path = f"task '{value.value}'"
         m = self.mapping(node, path, K.TASK)
         if "key" not in m:
             raise PlanFileError(
                 f"{path} has no key", where=self.at(node, path), fix="add key: a-short-unique-name"
             )
         key = self.key(m["key"], f"{path}.key", "task")
-        self.locations[f"task:{key}"] = self.at(m["key"], path)
+        seen_before = f"task:{key}" in self.locations
+        self.locations[f"task:{key}#2" if seen_before else f"task:{key}"] = self.at(m["key"], path)
         task = Task(key=key)
         tp = f"task '{key}'"
         if "name" in m:

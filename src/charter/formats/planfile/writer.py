@@ -73,6 +73,11 @@ def format_date(value: PlanDate) -> str:
     return value.isoformat()
 
 
+def _date(value: PlanDate) -> PlanDate | str:
+    """A day is written as a YAML date (unquoted); a time as ``YYYY-MM-DDTHH:MM`` text."""
+    return value if not isinstance(value, dt.datetime) else format_date(value)
+
+
 def format_minutes(minutes: int) -> str:
     """Exact text for a number of minutes, independent of the project's day length."""
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
@@ -115,7 +120,7 @@ def _project(project: Project) -> dict[str, Any]:
     for field in ("start", "finish"):
         value = getattr(project, field)
         if value is not None:
-            out[field] = format_date(value)
+            out[field] = _date(value)
     defaults = Project(name="-", start=dt.date(2000, 1, 1))
     for field in ("timezone", "calendar"):
         out[field] = getattr(project, field)
@@ -124,7 +129,7 @@ def _project(project: Project) -> dict[str, Any]:
         if value != getattr(defaults, field):
             out[field] = float(value) if value != int(value) else int(value)
     if project.status_date is not None:
-        out["status_date"] = format_date(project.status_date)
+        out["status_date"] = _date(project.status_date)
     for field in ("currency", "description"):
         value = getattr(project, field)
         if value is not None:
@@ -158,13 +163,13 @@ def _calendar(calendar: Calendar) -> dict[str, Any]:
     if calendar.week:
         out["week"] = _week(calendar.week)
     if calendar.holidays:
-        out["holidays"] = _FlowList(format_date(d) for d in calendar.holidays)
+        out["holidays"] = _FlowList(_date(d) for d in calendar.holidays)
     if calendar.exceptions:
         items = []
         for exception in calendar.exceptions:
-            item: dict[str, Any] = {"date": format_date(exception.date)}
+            item: dict[str, Any] = {"date": _date(exception.date)}
             if exception.until:
-                item["until"] = format_date(exception.until)
+                item["until"] = _date(exception.until)
             item["hours"] = format_time_ranges(exception.hours)
             if exception.name:
                 item["name"] = exception.name
@@ -227,10 +232,10 @@ def _task(task: Task) -> dict[str, Any]:
     if task.constraint is not None:
         c: dict[str, Any] = {"type": task.constraint.type.value}
         if task.constraint.date is not None:
-            c["date"] = format_date(task.constraint.date)
+            c["date"] = _date(task.constraint.date)
         out["constraint"] = _Flow(c)
     if task.deadline is not None:
-        out["deadline"] = format_date(task.deadline)
+        out["deadline"] = _date(task.deadline)
     if task.calendar:
         out["calendar"] = task.calendar
     if task.percent_complete:
@@ -238,7 +243,7 @@ def _task(task: Task) -> dict[str, Any]:
     for field in ("actual_start", "actual_finish"):
         value = getattr(task, field)
         if value is not None:
-            out[field] = format_date(value)
+            out[field] = _date(value)
     if task.remaining is not None:
         out["remaining"] = str(task.remaining)
     if task.resources:
@@ -285,12 +290,12 @@ def _baseline(baseline: Baseline) -> dict[str, Any]:
     out: dict[str, Any] = {"index": baseline.index}
     if baseline.name:
         out["name"] = baseline.name
-    out["saved"] = format_date(baseline.saved)
+    out["saved"] = _date(baseline.saved)
     tasks: dict[str, Any] = {}
     for key, item in baseline.tasks.items():
         entry: dict[str, Any] = {
-            "start": format_date(item.start),
-            "finish": format_date(item.finish),
+            "start": _date(item.start),
+            "finish": _date(item.finish),
             "duration": format_minutes(item.duration_minutes),
         }
         if item.work_minutes:
