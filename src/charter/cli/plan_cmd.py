@@ -59,7 +59,7 @@ def check_command(plan: PlanArg, json: JsonOpt = False) -> None:
             }
         )
         return
-    out.print(f"[green]✓[/] {plan}: valid plan, {tasks} tasks, {len(result.network.edges)} links")
+    out.print(f"[green]✓[/] {plan}: valid plan, {tasks} tasks, {len(result.network.links)} links")
     print_conflicts(result)
 
 

@@ -235,9 +235,14 @@ class WorkingTime:
     # -- queries -----------------------------------------------------------------------
     def work_at(self, t: int) -> int:
         """Working minutes from the origin to instant ``t``."""
-        self._cover_instant(t)
-        i = bisect_right(self._starts, t) - 1
-        return self._cum_start[i] + min(t - self._starts[i], self._ends[i] - self._starts[i])
+        starts = self._starts
+        if not starts or t < starts[0] or t >= self._ends[-1]:
+            self._cover_instant(t)
+            starts = self._starts
+        i = bisect_right(starts, t) - 1
+        begin = starts[i]
+        into, length = t - begin, self._ends[i] - begin
+        return self._cum_start[i] + (into if into < length else length)
 
     def finish_at(self, w: int) -> int:
         """Earliest instant with ``w`` working minutes done: the end of a working period."""

@@ -11,14 +11,18 @@ slack in working minutes on the task's calendar; a task is critical when it is a
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from charter.domain.plan import Plan
 from charter.domain.task import ConstraintType, PlanDate
-from charter.engine.network import Edge, Network, compile_network
+from charter.engine.network import Network, compile_network
 
 FS, SS, FF, SF = 0, 1, 2, 3
 _A = ConstraintType
+_OVERRIDING = frozenset({_A.SNLT, _A.FNLT, _A.MSO, _A.MFO})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +57,8 @@ class Schedule:
     free_slack: list[int]
     critical: list[bool]
     duration: list[int]  # working minutes (leaves: their duration; summaries: their span)
-    early_driver: list[Driver]  # per leaf
-    late_driver: list[Driver]  # per leaf
+    early_driver: list[int]  # per leaf: the edge that set its early start, or a BY_… code
+    late_driver: list[int]  # per leaf: the edge that set its late finish, or a BY_… code
     project_start: int
     project_finish: int
     conflicts: list[Conflict] = field(default_factory=list)
@@ -65,11 +69,49 @@ class Schedule:
 
 def schedule(plan: Plan, *, status_date: PlanDate | None = None) -> Schedule:
     """Schedule ``plan``: the one entry point the CLI, the web app and the library share."""
-    return run_cpm(compile_network(plan, status_date=status_date))
+    with _no_garbage_collection():
+        return run_cpm(compile_network(plan, status_date=status_date))
+
+
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while scheduling.
+
+    Scheduling allocates hundreds of thousands of small lists and tuples and frees nothing
+    cyclic; with a big plan in memory each automatic collection walks millions of objects,
+    which on 100,000 tasks cost more than the scheduling itself. Reference counting still
+    frees memory as usual, and the collector's previous state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# What set a date, when it was not a link (a link is its edge number, >= 0).
+BY_PROJECT, BY_CONSTRAINT, BY_DEADLINE, BY_STATUS, BY_ACTUAL = -1, -2, -3, -4, -5
+_DRIVER_KINDS = {
+    BY_PROJECT: "project",
+    BY_CONSTRAINT: "constraint",
+    BY_DEADLINE: "deadline",
+    BY_STATUS: "status",
+    BY_ACTUAL: "actual",
+}
+
+
+def driver(code: int) -> Driver:
+    return Driver("link", code) if code >= 0 else Driver(_DRIVER_KINDS[code])
 
 
 class _Passes:
-    """Holds the per-leaf arrays while the passes run (locals kept flat for speed)."""
+    """The per-leaf arrays while the passes run.
+
+    Next to each date the passes keep its position in working minutes on the task's own
+    calendar (``w_…``), so slack and the backward pass need no further calendar look-ups.
+    """
 
     def __init__(self, net: Network) -> None:
         n = net.n_leaves
@@ -78,13 +120,18 @@ class _Passes:
         self.ef = [0] * n
         self.ls = [0] * n
         self.lf = [0] * n
+        self.w_es = [0] * n
+        self.w_ef = [0] * n
+        self.w_ls = [0] * n
+        self.w_lf = [0] * n  # also the position of raw_lf
         self.calc_ls = [0] * n
+        self.w_calc_ls = [0] * n
+        self.raw_lf = [0] * n  # late finish before it is moved back to the end of a work period
         self.group_finish = [0] * net.n_nodes
         self.group_span = [0] * net.n_nodes
         self.project_calendar = net.calendars[net.plan.project.calendar]
-        self.raw_lf = [0] * n  # late finish before it is moved back to the end of a work period
-        self.early_driver = [Driver("project")] * n
-        self.late_driver = [Driver("project")] * n
+        self.early_driver = [BY_PROJECT] * n
+        self.late_driver = [BY_PROJECT] * n
         self.alap = [c is _A.ALAP for c in net.constraint]
         self.any_alap = any(self.alap)
         self.remaining = [max(d - done, 0) for d, done in zip(net.duration, net.done, strict=True)]
@@ -113,21 +160,31 @@ class _Passes:
             return t + lag
         return self.net.leaf_calendar[succ].add(t, lag)
 
-    def snap_start(self, i: int, t: int) -> int:
-        cal = self.net.leaf_calendar[i]
-        start = cal.next_start(t)
-        if start > t and self.net.milestone[i] and cal.is_period_end(t):
-            return t  # a milestone may sit at the end of a working period
-        return start
+    def lag_of(self, e: int) -> int:
+        percent = self.net.e_percent[e]
+        if percent is None:
+            return self.net.e_lag[e]
+        return round(self.group_span[self.net.e_pred[e]] * percent / 100.0)
 
     # -- forward pass ------------------------------------------------------------------
     def forward(self, project_start: int, alap_mode: bool) -> None:
         net = self.net
         n = net.n_leaves
         es, ef, ls, lf = self.es, self.ef, self.ls, self.lf
-        edges, incoming = net.edges, net.incoming
+        w_es, w_ef = self.w_es, self.w_ef
+        e_pred, e_kind, e_elapsed, e_lag, e_percent = (
+            net.e_pred,
+            net.e_kind,
+            net.e_elapsed,
+            net.e_lag,
+            net.e_percent,
+        )
+        in_start, in_edge = net.in_start, net.in_edge
         alap = self.alap
         status = net.status
+        calendars = net.leaf_calendar
+        durations = net.duration
+        elapsed_durations = net.duration_elapsed
         for node in net.order:
             if node >= n:
                 members = net.group_members[node]
@@ -136,207 +193,233 @@ class _Passes:
                 self.group_span[node] = self.project_calendar.between(es[node], self.group_finish[node])
                 continue
             i = node
-            dur = net.duration[i]
+            cal = calendars[i]
+            dur = durations[i]
+            elapsed_duration = elapsed_durations[i]
             kind = net.constraint[i]
             cdate = self.cdate[i]
             finish: int | None = None
             actual = net.actual_start[i]
             if actual is not None:
                 start = actual
-                driver = Driver("actual")
+                why = BY_ACTUAL
                 recorded = net.actual_finish[i]
                 if recorded is not None:
                     finish = recorded
                 elif status is not None:
-                    resume = max(self.plus(i, start, net.done[i]), net.leaf_calendar[i].next_start(status))
+                    resume = max(self.plus(i, start, net.done[i]), cal.next_start(status))
                     finish = self.plus(i, resume, self.remaining[i])
                 else:
                     finish = self.plus(i, start, dur)
                 if kind is _A.FNET and net.actual_finish[i] is None and cdate is not None:
                     finish = max(finish, cdate)
-            else:
-                best = -1
-                start = 0
-                for e in incoming[i]:
-                    edge = edges[e]
-                    p = edge.pred
-                    k = edge.kind
-                    if p >= n:
-                        lag = self.lag_of(edge)
-                        if k == FS:
-                            t = self.with_lag(i, lag, edge.elapsed, self.group_finish[p])
-                        elif k == SS:
-                            t = self.with_lag(i, lag, edge.elapsed, es[p])
-                        elif k == FF:
-                            pfinish = self.with_lag(i, lag, edge.elapsed, self.group_finish[p])
-                            t = max(self.minus(i, pfinish, self.remaining[i]), project_start)
-                        else:
-                            t = self.minus(i, self.with_lag(i, lag, edge.elapsed, es[p]), dur)
-                    else:
-                        late = alap_mode and alap[p] and not alap[i]
-                        if k == FS:
-                            t = self.with_lag(i, edge.lag, edge.elapsed, lf[p] if late else ef[p])
-                        elif k == SS:
-                            began = net.actual_start[p]
-                            if net.actual_finish[p] is not None and began is not None:
-                                pstart = began
-                            else:
-                                pstart = ls[p] if late else es[p]
-                            t = self.with_lag(i, edge.lag, edge.elapsed, pstart)
-                        elif k == FF:
-                            pfinish = lf[p] if late else ef[p]
-                            t = self.minus(
-                                i, self.with_lag(i, edge.lag, edge.elapsed, pfinish), self.remaining[i]
-                            )
-                            t = max(t, project_start)
-                        else:
-                            pstart = ls[p] if late else es[p]
-                            t = self.minus(i, self.with_lag(i, edge.lag, edge.elapsed, pstart), dur)
-                    if best < 0 or t > start:
-                        start, best = t, e
-                if best < 0:
-                    if kind is _A.SNET and cdate is not None:
-                        start, driver = cdate, Driver("constraint")
-                    elif kind is _A.FNET and cdate is not None:
-                        start, driver = self.minus(i, cdate, dur), Driver("constraint")
-                    else:
-                        start, driver = project_start, Driver("project")
+                es[i], ef[i] = start, finish
+                w_es[i], w_ef[i] = cal.work_at(start), cal.work_at(finish)
+                self.early_driver[i] = why
+                continue
+            why = BY_PROJECT
+            start = 0
+            for j in range(in_start[i], in_start[i + 1]):
+                e = in_edge[j]
+                p = e_pred[e]
+                k = e_kind[e]
+                lag = e_lag[e] if e_percent[e] is None else self.lag_of(e)
+                elapsed = e_elapsed[e]
+                if p >= n:
+                    pstart, pfinish = es[p], self.group_finish[p]
+                elif alap_mode and alap[p] and not alap[i]:
+                    pstart, pfinish = ls[p], lf[p]
                 else:
-                    driver = Driver("link", best)
-                if status is not None and start < status:
-                    start, driver = status, Driver("status")
-                start = self.snap_start(i, start)
-                if cdate is not None:
-                    if kind is _A.SNET:
-                        if start < cdate:
-                            start, driver = cdate, Driver("constraint")
-                    elif kind is _A.FNLT:
-                        latest = self.minus(i, cdate, dur)
-                        if start > latest:
-                            start, driver = latest, Driver("constraint")
-                    elif kind is _A.FNET:
-                        earliest = self.minus(i, cdate, dur)
-                        if start < earliest:
-                            start, driver = earliest, Driver("constraint")
-                    elif kind is _A.SNLT:
-                        if start > cdate:
-                            start, driver = cdate, Driver("constraint")
-                    elif kind is _A.MSO:
-                        start, driver = cdate, Driver("constraint")
-                    elif kind is _A.MFO:
-                        finish = cdate
-                        start, driver = self.minus(i, cdate, dur), Driver("constraint")
-            if finish is None:
-                finish = self.plus(i, start, dur)
-            es[i] = start
-            ef[i] = finish
-            self.early_driver[i] = driver
+                    pstart, pfinish = es[p], ef[p]
+                    if k == SS and net.actual_finish[p] is not None:
+                        began = net.actual_start[p]
+                        if began is not None:
+                            pstart = began
+                if k == FS:
+                    t = pfinish if lag == 0 else self.with_lag(i, lag, elapsed, pfinish)
+                elif k == SS:
+                    t = pstart if lag == 0 else self.with_lag(i, lag, elapsed, pstart)
+                elif k == FF:
+                    t = self.minus(i, self.with_lag(i, lag, elapsed, pfinish), self.remaining[i])
+                    if t < project_start:
+                        t = project_start
+                else:
+                    t = self.minus(i, self.with_lag(i, lag, elapsed, pstart), dur)
+                if why == BY_PROJECT or t > start:
+                    start, why = t, e
+            if why == BY_PROJECT:
+                if kind is _A.SNET and cdate is not None:
+                    start, why = cdate, BY_CONSTRAINT
+                elif kind is _A.FNET and cdate is not None:
+                    start, why = self.minus(i, cdate, dur), BY_CONSTRAINT
+                else:
+                    start = project_start
+            if status is not None and start < status:
+                start, why = status, BY_STATUS
+            # A task starts at the beginning of working time (a milestone may sit at the end).
+            w = cal.work_at(start)
+            snapped = cal.start_at(w)
+            if not (snapped > start and net.milestone[i] and cal.is_period_end(start)):
+                start = snapped
+            if cdate is not None:
+                moved = start
+                if kind is _A.SNET:
+                    moved = max(start, cdate)
+                elif kind is _A.FNLT:
+                    moved = min(start, self.minus(i, cdate, dur))
+                elif kind is _A.FNET:
+                    moved = max(start, self.minus(i, cdate, dur))
+                elif kind is _A.SNLT:
+                    moved = min(start, cdate)
+                elif kind is _A.MSO:
+                    moved = cdate
+                elif kind is _A.MFO:
+                    finish = cdate
+                    moved = self.minus(i, cdate, dur)
+                if moved != start or finish is not None:
+                    start, why = moved, BY_CONSTRAINT
+                    w = cal.work_at(start)
+            if finish is not None:
+                w_ef[i] = cal.work_at(finish)
+            elif elapsed_duration:
+                finish = start + dur
+                w_ef[i] = cal.work_at(finish)
+            elif dur == 0:
+                finish = start
+                w_ef[i] = w
+            else:
+                w_ef[i] = w + dur
+                finish = cal.finish_at(w + dur)
+            es[i], ef[i], w_es[i] = start, finish, w
+            self.early_driver[i] = why
 
     # -- backward pass -----------------------------------------------------------------
     def backward(self, project_finish: int) -> None:
         net = self.net
         n = net.n_leaves
-        es, lf, ls, calc_ls = self.es, self.lf, self.ls, self.calc_ls
-        edges, outgoing = net.edges, net.outgoing
+        lf, ls = self.lf, self.ls
+        out_start, out_edge, e_succ = net.out_start, net.out_edge, net.e_succ
         actual_start, actual_finish = net.actual_start, net.actual_finish
-        extra: dict[int, tuple[int, Driver]] = {}
+        extra: dict[int, tuple[int, int]] = {}
         for node in reversed(net.order):
             if node >= n:
-                # A summary finishes with all its sub-tasks and starts with its earliest ones:
-                # a link from its finish holds every sub-task, one from its start the earliest.
-                members = net.group_members[node]
-                earliest = min(es[m] for m in members)
-                for e in outgoing[node]:
-                    if actual_finish[edges[e].succ] is not None:
-                        continue
-                    held = members if edges[e].kind in (FS, FF) else [m for m in members if es[m] == earliest]
-                    for member in held:
-                        bound = self.late_bound(e, member, project_finish)
-                        if member not in extra or bound < extra[member][0]:
-                            extra[member] = (bound, Driver("link", e))
+                self.hold_group(node, project_finish, extra)
                 continue
             i = node
             cal = net.leaf_calendar[i]
             recorded_finish, recorded_start = actual_finish[i], actual_start[i]
             if recorded_finish is not None:
-                finish = recorded_finish
-                driver = Driver("actual")
+                finish, why = recorded_finish, BY_ACTUAL
             else:
-                finish = project_finish
-                driver = Driver("project")
+                finish, why = project_finish, BY_PROJECT
                 if net.milestone[i] and net.duration[i] == 0 and recorded_start is not None:
-                    finish = recorded_start
-                    driver = Driver("actual")
+                    finish, why = recorded_start, BY_ACTUAL
                 else:
-                    for e in outgoing[i]:
-                        if actual_finish[edges[e].succ] is not None:
+                    for j in range(out_start[i], out_start[i + 1]):
+                        e = out_edge[j]
+                        if actual_finish[e_succ[e]] is not None:
                             continue
                         bound = self.late_bound(e, i, project_finish)
-                        if bound < finish or (bound == finish and driver.kind == "project"):
-                            finish, driver = bound, Driver("link", e)
-                    if i in extra and extra[i][0] <= finish:
-                        finish, driver = extra[i]
+                        if bound < finish or (bound == finish and why == BY_PROJECT):
+                            finish, why = bound, e
+                    held = extra.get(i)
+                    if held is not None and held[0] <= finish:
+                        finish, why = held
                 kind = net.constraint[i]
                 cdate = self.cdate[i]
                 if cdate is not None:
                     if kind is _A.MSO:
-                        finish, driver = self.plus(i, cdate, net.duration[i]), Driver("constraint")
+                        finish, why = self.plus(i, cdate, net.duration[i]), BY_CONSTRAINT
                     elif kind is _A.MFO:
-                        finish, driver = cdate, Driver("constraint")
+                        finish, why = cdate, BY_CONSTRAINT
                     elif kind is _A.SNLT:
                         latest = self.plus(i, cdate, net.duration[i])
                         if finish > latest:
-                            finish, driver = latest, Driver("constraint")
+                            finish, why = latest, BY_CONSTRAINT
                     elif kind is _A.FNLT and finish > cdate:
-                        finish, driver = cdate, Driver("constraint")
+                        finish, why = cdate, BY_CONSTRAINT
                 deadline = net.deadline[i]
                 if deadline is not None:
                     deadline = cal.previous_finish(deadline)
                     if finish > deadline:
-                        finish, driver = deadline, Driver("deadline")
-            # Predecessors are bound by the late start worked out from the finish *before* it
+                        finish, why = deadline, BY_DEADLINE
+            # Predecessors are bound by the late start worked out from this finish *before* it
             # is moved back to the end of the previous working period: for a milestone on
             # another calendar, that earlier instant may not be equivalent.
-            calc_ls[i] = self.minus(i, finish, self.remaining[i])
-            self.raw_lf[i] = finish
-            finish = cal.previous_finish(finish)
-            lf[i] = finish
-            start = actual_start[i]
-            if start is not None:
-                ls[i] = start
+            remaining = self.remaining[i]
+            w = cal.work_at(finish)
+            self.raw_lf[i], self.w_lf[i] = finish, w
+            if net.duration_elapsed[i]:
+                self.calc_ls[i] = finish - remaining
+                self.w_calc_ls[i] = cal.work_at(finish - remaining)
             else:
-                ls[i] = finish if self.remaining[i] == 0 else calc_ls[i]
-            self.late_driver[i] = driver
+                self.calc_ls[i] = cal.start_at(w - remaining) if remaining else finish
+                self.w_calc_ls[i] = w - remaining
+            lf[i] = cal.finish_at(w)
+            if recorded_start is not None:
+                ls[i], self.w_ls[i] = recorded_start, cal.work_at(recorded_start)
+            elif remaining == 0:
+                ls[i], self.w_ls[i] = lf[i], w
+            else:
+                ls[i], self.w_ls[i] = self.calc_ls[i], self.w_calc_ls[i]
+            self.late_driver[i] = why
+
+    def hold_group(self, group: int, project_finish: int, extra: dict[int, tuple[int, int]]) -> None:
+        """Pass a summary's late bounds to its leaves: a link from its finish holds them all,
+        one from its start holds its earliest sub-tasks."""
+        net = self.net
+        members = net.group_members[group]
+        earliest = min(self.es[m] for m in members)
+        for j in range(net.out_start[group], net.out_start[group + 1]):
+            e = net.out_edge[j]
+            if net.actual_finish[net.e_succ[e]] is not None:
+                continue
+            if net.e_kind[e] in (FS, FF):
+                bound = self.late_bound(e, members[0], project_finish)
+                held = members
+            else:
+                bound = -1
+                held = [m for m in members if self.es[m] == earliest]
+            for member in held:
+                value = bound if bound >= 0 else self.late_bound(e, member, project_finish)
+                if member not in extra or value < extra[member][0]:
+                    extra[member] = (value, e)
 
     def late_bound(self, e: int, p: int, project_finish: int) -> int:
-        """The latest finish of predecessor leaf ``p`` that edge ``e`` allows."""
+        """The latest finish of predecessor leaf ``p`` that edge ``e`` allows.
+
+        It is the inverse of the forward pass's link: the *latest* instant (start form) that,
+        lagged on the successor's calendar, still meets the successor's late date — so a
+        predecessor on another calendar keeps all of its room.
+        """
         net = self.net
-        edge = net.edges[e]
-        s = edge.succ
-        k = edge.kind
-        target = self.calc_ls[s] if k in (FS, SS) else self.raw_lf[s]
+        s = net.e_succ[e]
+        k = net.e_kind[e]
         if k == SS and net.actual_start[p] is not None:
             return project_finish
-        latest = self.unlag(edge.succ, self.lag_of(edge), edge.elapsed, target)
+        lag = self.lag_of(e)
+        cal = net.leaf_calendar[s]
+        on_start = k in (FS, SS)
+        if net.e_elapsed[e]:
+            latest = cal.next_start(self.calc_ls[s] if on_start else self.raw_lf[s]) - lag
+            w = -1
+        else:
+            w = (self.w_calc_ls[s] if on_start else self.w_lf[s]) - lag
+            if lag == 0 and on_start and self.remaining[s] and not net.duration_elapsed[s]:
+                latest = self.calc_ls[s]  # already the latest instant of its working time
+            else:
+                latest = cal.start_at(w)
         if k in (SS, SF):
-            latest = self.plus(p, latest, net.duration[p])
-        return min(latest, project_finish)
-
-    def lag_of(self, edge: Edge) -> int:
-        if edge.percent is None:
-            return edge.lag
-        return round(self.group_span[edge.pred] * edge.percent / 100.0)
-
-    def unlag(self, succ: int, lag: int, elapsed: bool, target: int) -> int:
-        """The latest instant that, lagged on the successor's calendar, is no later than ``target``.
-
-        The inverse of the forward pass's lag: it answers with the *latest* equivalent instant
-        (the start form), so that a predecessor on another calendar keeps all of its room.
-        """
-        cal = self.net.leaf_calendar[succ]
-        if elapsed:
-            return cal.next_start(target) - lag
-        return cal.start_at(cal.work_at(target) - lag)
+            duration = net.duration[p]
+            if duration == 0:
+                pass
+            elif net.duration_elapsed[p]:
+                latest += duration
+            elif w >= 0 and net.leaf_calendar[p] is cal:
+                latest = cal.finish_at(w + duration)
+            else:
+                latest = self.plus(p, latest, duration)
+        return latest if latest < project_finish else project_finish
 
 
 def run_cpm(net: Network) -> Schedule:
@@ -385,16 +468,15 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     alap = passes.alap
     total = [0] * n
     critical = [False] * n
+    w_es, w_ef, w_ls, w_lf = passes.w_es, passes.w_ef, passes.w_ls, passes.w_lf
     for i in range(n):
-        cal = net.leaf_calendar[i]
         if alap[i]:
             slack = 0
         else:
-            finish_slack = cal.between(ef[i], lf[i])
+            finish_slack = w_lf[i] - w_ef[i]
+            start_slack = w_ls[i] - w_es[i]
             slack = (
-                finish_slack
-                if net.actual_start[i] is not None
-                else min(cal.between(es[i], ls[i]), finish_slack)
+                finish_slack if net.actual_start[i] is not None or start_slack > finish_slack else start_slack
             )
         total[i] = slack
         critical[i] = slack <= 0 and net.actual_finish[i] is None
@@ -403,36 +485,40 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     start = [0] * m
     finish = [0] * m
     t_es, t_ef, t_ls, t_lf = [0] * m, [0] * m, [0] * m, [0] * m
-    t_total, t_free = [0] * m, [0] * m
-    t_critical = [False] * m
-    t_duration = [0] * m
+    used_es, used_ef = [0] * m, [0] * m  # early dates as they count for summaries (ALAP: late)
+    t_total, t_critical, t_duration = [0] * m, [False] * m, [0] * m
     for leaf, t in enumerate(net.task_of_leaf):
         t_duration[t] = net.duration[leaf]
         actual_s, actual_f = net.actual_start[leaf], net.actual_finish[leaf]
-        start[t] = actual_s if actual_s is not None else (ls[leaf] if alap[leaf] else es[leaf])
-        finish[t] = actual_f if actual_f is not None else (lf[leaf] if alap[leaf] else ef[leaf])
+        late = alap[leaf]
+        start[t] = actual_s if actual_s is not None else (ls[leaf] if late else es[leaf])
+        finish[t] = actual_f if actual_f is not None else (lf[leaf] if late else ef[leaf])
         t_es[t], t_ef[t], t_ls[t], t_lf[t] = es[leaf], ef[leaf], ls[leaf], lf[leaf]
+        used_es[t], used_ef[t] = (ls[leaf], lf[leaf]) if late else (es[leaf], ef[leaf])
         t_total[t], t_critical[t] = total[leaf], critical[leaf]
     project_calendar = net.calendars[net.plan.project.calendar]
+    work_at = project_calendar.work_at
     for t in range(m - 1, -1, -1):
-        task = tasks[t]
-        if not task.is_summary:
-            continue
         children = net.children[t]
+        if not children:
+            continue
         start[t] = min(start[c] for c in children)
         finish[t] = max(finish[c] for c in children)
-        t_es[t] = min(_early_start_for_rollup(net, passes, c, t_es) for c in children)
-        t_ef[t] = max(_early_finish_for_rollup(net, passes, c, t_ef) for c in children)
+        t_es[t] = used_es[t] = min(used_es[c] for c in children)
+        t_ef[t] = used_ef[t] = max(used_ef[c] for c in children)
         t_ls[t] = min(t_ls[c] for c in children)
         t_lf[t] = max(t_lf[c] for c in children)
-        t_total[t] = min(
-            project_calendar.between(t_es[t], t_ls[t]), project_calendar.between(t_ef[t], t_lf[t])
-        )
+        t_total[t] = min(work_at(t_ls[t]) - work_at(t_es[t]), work_at(t_lf[t]) - work_at(t_ef[t]))
         t_critical[t] = any(t_critical[c] for c in children)
-        t_duration[t] = project_calendar.between(start[t], finish[t])
-    early_start_used = [_early_start_for_rollup(net, passes, t, t_es) for t in range(m)]
-    early_finish_used = [_early_finish_for_rollup(net, passes, t, t_ef) for t in range(m)]
-    t_free = free_slack(net, early_start_used, early_finish_used, t_total, t_duration)
+        t_duration[t] = work_at(finish[t]) - work_at(start[t])
+    work_start: list[int | None] = [None] * m
+    work_finish: list[int | None] = [None] * m
+    for leaf, t in enumerate(net.task_of_leaf):
+        if net.actual_start[leaf] is None:
+            late = alap[leaf]
+            work_start[t] = passes.w_ls[leaf] if late else passes.w_es[leaf]
+            work_finish[t] = passes.w_lf[leaf] if late else passes.w_ef[leaf]
+    t_free = free_slack(net, used_es, used_ef, t_total, t_duration, work_start, work_finish)
     schedule = Schedule(
         network=net,
         start=start,
@@ -454,25 +540,18 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     return schedule
 
 
-def _early_start_for_rollup(net: Network, passes: _Passes, t: int, t_es: list[int]) -> int:
-    leaf = net.leaf_of_task[t]
-    if leaf >= 0 and passes.alap[leaf]:
-        return passes.ls[leaf]
-    return t_es[t]
-
-
-def _early_finish_for_rollup(net: Network, passes: _Passes, t: int, t_ef: list[int]) -> int:
-    leaf = net.leaf_of_task[t]
-    if leaf >= 0 and passes.alap[leaf]:
-        return passes.lf[leaf]
-    return t_ef[t]
-
-
 def free_slack(
-    net: Network, start: list[int], finish: list[int], total: list[int], span: list[int]
+    net: Network,
+    start: list[int],
+    finish: list[int],
+    total: list[int],
+    span: list[int],
+    known_start: list[int | None],
+    known_finish: list[int | None],
 ) -> list[int]:
     """How long each task can slip without moving a successor's early dates (never below 0).
 
+    ``known_start``/``known_finish`` are the dates' working-time positions where already known.
     Counted over the links as written (a link to a summary is measured against the summary's
     rolled-up dates), on the task's calendar, less the lag; a task without successors has its
     total slack. Finished tasks have none.
@@ -489,23 +568,30 @@ def free_slack(
     for n, link in enumerate(net.links):
         outgoing[link.pred].append(n)
     project_calendar = net.calendars[net.plan.project.calendar]
+    calendar = [net.leaf_calendar[leaf] if leaf >= 0 else project_calendar for leaf in net.leaf_of_task]
+    # Each task's dates in working minutes on its own calendar (the passes know most of them).
+    work_start = [w if w is not None else calendar[t].work_at(start[t]) for t, w in enumerate(known_start)]
+    work_finish = [w if w is not None else calendar[t].work_at(finish[t]) for t, w in enumerate(known_finish)]
     free = [0] * m
     for t in range(m):
         if finished[t]:
             continue
-        leaf = net.leaf_of_task[t]
-        cal = net.leaf_calendar[leaf] if leaf >= 0 else project_calendar
+        cal = calendar[t]
         best: int | None = None
         for n in outgoing[t]:
             link = net.links[n]
             s = link.succ
             if finished[s]:
                 continue
-            a = finish[t] if link.kind in (FS, FF) else start[t]
-            b = start[s] if link.kind in (FS, SS) else finish[s]
+            a = work_finish[t] if link.kind in (FS, FF) else work_start[t]
+            if calendar[s] is cal:
+                b = work_start[s] if link.kind in (FS, SS) else work_finish[s]
+            else:
+                b = cal.work_at(start[s] if link.kind in (FS, SS) else finish[s])
             lag = link.lag if link.percent is None else round(span[t] * link.percent / 100.0)
-            gap = cal.between(a, b) - lag
-            best = gap if best is None else min(best, gap)
+            gap = b - a - lag
+            if best is None or gap < best:
+                best = gap
         free[t] = max(total[t] if best is None else best, 0)
     return free
 
@@ -515,9 +601,10 @@ def find_conflicts(schedule: Schedule) -> list[Conflict]:
     net = schedule.network
     conflicts: list[Conflict] = []
     n = net.n_leaves
-    for edge in net.edges:
-        if edge.pred >= n:
-            continue
+    for e in range(net.n_edges):
+        if net.e_pred[e] >= n or net.constraint[net.e_succ[e]] not in _OVERRIDING:
+            continue  # only a date that overrides links can break one
+        edge = net.edge(e)
         p, s = net.task_of_leaf[edge.pred], net.task_of_leaf[edge.succ]
         if net.actual_start[edge.succ] is not None:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from charter.engine.cpm import Driver, Schedule
+from charter.engine.cpm import Driver, Schedule, driver
 
 _TYPES = ("FS", "SS", "FF", "SF")
 
@@ -30,20 +30,20 @@ class CriticalTask:
     held_by: Reason  # what sets its late finish
 
 
-def _reason(schedule: Schedule, leaf: int, driver: Driver, *, early: bool) -> Reason:
+def _reason(schedule: Schedule, leaf: int, cause: Driver, *, early: bool) -> Reason:
     net = schedule.network
     task = net.tasks[net.task_of_leaf[leaf]]
-    if driver.kind == "link":
-        edge = net.edges[driver.edge]
+    if cause.kind == "link":
+        edge = net.edge(cause.edge)
         successor_key, index = edge.source
         link = _link_of(schedule, successor_key, index)
         other = net.key_of_node(edge.pred) if early else net.key_of_node(edge.succ)
         return Reason("link", task=other, link=link)
-    if driver.kind == "constraint" and task.constraint is not None:
+    if cause.kind == "constraint" and task.constraint is not None:
         return Reason("constraint", detail=f"{task.constraint.type.value} {task.constraint.date}")
-    if driver.kind == "deadline":
+    if cause.kind == "deadline":
         return Reason("deadline", detail=str(task.deadline))
-    return Reason(driver.kind)
+    return Reason(cause.kind)
 
 
 def _link_of(schedule: Schedule, successor_key: str, index: int) -> str:
@@ -67,8 +67,8 @@ def critical_tasks(schedule: Schedule) -> list[CriticalTask]:
                 start=schedule.start[i],
                 finish=schedule.finish[i],
                 total_slack=schedule.total_slack[i],
-                pushed_by=_reason(schedule, leaf, schedule.early_driver[leaf], early=True),
-                held_by=_reason(schedule, leaf, schedule.late_driver[leaf], early=False),
+                pushed_by=_reason(schedule, leaf, driver(schedule.early_driver[leaf]), early=True),
+                held_by=_reason(schedule, leaf, driver(schedule.late_driver[leaf]), early=False),
             )
         )
     result.sort(key=lambda c: (c.start, c.finish))

@@ -20,14 +20,14 @@ from charter.errors import CharterError, ConstraintConflictError, DependencyCycl
 LINK_CODES = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
-    """One expanded link between two nodes; ``source`` names the link as the user wrote it."""
+    """One expanded link between two nodes, as a readable value (see ``Network.edge``)."""
 
     pred: int
     succ: int
     kind: int  # 0 FS, 1 SS, 2 FF, 3 SF
-    lag: int  # minutes (working unless elapsed); percent lags already resolved
+    lag: int  # minutes (working unless elapsed); percent lags of leaves already resolved
     elapsed: bool
     source: tuple[str, int]  # (successor task key, index in its links)
     percent: float | None = None  # a % of a summary predecessor's duration, resolved while scheduling
@@ -43,10 +43,15 @@ class TaskLink:
     lag: int
     elapsed: bool
     percent: float | None
+    number: int  # index in the successor's links
 
 
-@dataclass(slots=True)
+@dataclass
 class Network:
+    """Parallel lists indexed by task, leaf, node or edge number; edges are stored column-wise
+    (``e_pred[e]``, ``e_succ[e]`` …) with incoming/outgoing adjacency in compressed form, so a
+    100,000-task plan is a few dozen lists rather than hundreds of thousands of objects."""
+
     plan: Plan
     axis: TimeAxis
     tasks: list[Task]  # all tasks in WBS order
@@ -68,10 +73,18 @@ class Network:
     actual_start: list[int | None]
     actual_finish: list[int | None]
     done: list[int]  # working minutes already done (in-progress tasks)
-    edges: list[Edge]
     links: list[TaskLink]  # as written, for free slack
-    incoming: list[list[int]] = field(default_factory=list)
-    outgoing: list[list[int]] = field(default_factory=list)
+    e_pred: list[int]
+    e_succ: list[int]
+    e_kind: list[int]
+    e_lag: list[int]
+    e_elapsed: list[bool]
+    e_percent: list[float | None]
+    e_link: list[int]  # the written link (index in ``links``) each edge comes from
+    in_start: list[int] = field(default_factory=list)  # edges into node v: in_edge[in_start[v]:in_start[v+1]]
+    in_edge: list[int] = field(default_factory=list)
+    out_start: list[int] = field(default_factory=list)
+    out_edge: list[int] = field(default_factory=list)
     order: list[int] = field(default_factory=list)  # topological order of all nodes
     project_start: int = 0
     project_finish: int | None = None  # backward scheduling
@@ -84,6 +97,36 @@ class Network:
     @property
     def n_nodes(self) -> int:
         return len(self.task_of_leaf) + len(self.group_members)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.e_pred)
+
+    def edge(self, e: int) -> Edge:
+        link = self.links[self.e_link[e]]
+        return Edge(
+            self.e_pred[e],
+            self.e_succ[e],
+            self.e_kind[e],
+            self.e_lag[e],
+            self.e_elapsed[e],
+            (self.tasks[link.succ].key, link.number),
+            self.e_percent[e],
+        )
+
+    @property
+    def edges(self) -> list[Edge]:
+        """All expanded edges as values (built on first use; the engine reads the columns)."""
+        views: list[Edge] | None = self.__dict__.get("_edge_views")
+        if views is None:
+            views = self.__dict__["_edge_views"] = [self.edge(e) for e in range(self.n_edges)]
+        return views
+
+    def incoming(self, node: int) -> list[int]:
+        return self.in_edge[self.in_start[node] : self.in_start[node + 1]]
+
+    def outgoing(self, node: int) -> list[int]:
+        return self.out_edge[self.out_start[node] : self.out_start[node + 1]]
 
     def wbs_codes(self) -> list[str]:
         """Outline numbers (1, 1.1, 1.2, 2 …) of every task in WBS order."""
@@ -107,6 +150,25 @@ class Network:
             return self.tasks[self.task_of_leaf[node]].key
         summary = next(t for t, g in self.group_of_task.items() if g == node)
         return self.tasks[summary].key
+
+
+def _outline(plan: Plan) -> tuple[list[Task], list[int], list[list[int]]]:
+    """All tasks in WBS order with each one's parent (-1 at the top) and children."""
+    tasks: list[Task] = []
+    parent: list[int] = []
+    children: list[list[int]] = []
+    stack: list[tuple[Task, int]] = [(task, -1) for task in reversed(plan.tasks)]
+    while stack:
+        task, up = stack.pop()
+        i = len(tasks)
+        tasks.append(task)
+        parent.append(up)
+        children.append([])
+        if up >= 0:
+            children[up].append(i)
+        if task.tasks:
+            stack.extend((child, i) for child in reversed(task.tasks))
+    return tasks, parent, children
 
 
 def _as_datetime(value: PlanDate, *, end_of_day: bool) -> dt.datetime:
@@ -150,13 +212,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     """Index the plan: tasks, leaves, calendars, durations, constraints and expanded links."""
     project = plan.project
     axis = TimeAxis(project.timezone)
-    tasks = list(plan.walk())
+    tasks, parent, children = _outline(plan)
     index = {t.key: i for i, t in enumerate(tasks)}
-    parent = [-1] * len(tasks)
-    children: list[list[int]] = [[index[child.key] for child in task.tasks] for task in tasks]
-    for i, kids in enumerate(children):
-        for c in kids:
-            parent[c] = i
 
     anchor_value = project.start or project.finish or project.status_date
     if anchor_value is None:
@@ -179,8 +236,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
 
     leaf_of_task = [-1] * len(tasks)
     task_of_leaf: list[int] = []
-    for i, task in enumerate(tasks):
-        if not task.is_summary:
+    for i, kids in enumerate(children):
+        if not kids:
             leaf_of_task[i] = len(task_of_leaf)
             task_of_leaf.append(i)
     n_leaves = len(task_of_leaf)
@@ -191,8 +248,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         found = leaves_under.get(i)
         if found is None:
             found = []
-            for child in tasks[i].tasks:
-                c = index[child.key]
+            for c in children[i]:
                 found.extend([leaf_of_task[c]] if leaf_of_task[c] >= 0 else leaves_of(c))
             leaves_under[i] = found
         return found
@@ -212,68 +268,73 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     done: list[int] = []
     default_constraint = ConstraintType.ALAP if project.backward else ConstraintType.ASAP
     units = project.work_units
+    per_unit = {
+        unit: units.minutes_per(unit) for unit in ("m", "h", "d", "w", "mo", "em", "eh", "ed", "ew", "emo")
+    }
     for i in task_of_leaf:
         task = tasks[i]
         cal = calendar_for(task.calendar) if task.calendar else project_calendar
         leaf_calendar.append(cal)
-        minutes, elapsed = task_duration_minutes(plan, task)
+        given = task.duration
+        if given is not None:
+            minutes, elapsed = round(given.value * per_unit[given.unit]), given.unit[0] == "e"
+        else:
+            minutes, elapsed = task_duration_minutes(plan, task)
         duration.append(minutes)
         duration_elapsed.append(elapsed)
         milestone.append(task.milestone)
-        kind = task.constraint.type if task.constraint else default_constraint
-        constraint.append(kind)
-        constraint_date.append(
-            instant(task.constraint.date if task.constraint else None, end_of_day=kind.on_finish)
-        )
-        deadline.append(instant(task.deadline, end_of_day=True))
-        start = instant(task.actual_start, end_of_day=False)
-        finish = instant(task.actual_finish, end_of_day=True)
-        if start is not None and not isinstance(task.actual_start, dt.datetime):
-            start = cal.next_start(start)  # a bare day: work began at its start of work
-        if finish is not None and not isinstance(task.actual_finish, dt.datetime):
-            finish = cal.previous_finish(finish)
-        if finish is not None and start is None:
-            raise ConstraintConflictError(
-                f"task '{task.key}' has an actual finish but no actual start",
-                where=plan.locate(f"task:{task.key}"),
-                fix="add actual_start: the date work on it began",
-            )
-        if start is not None and finish is not None and finish < start:
-            raise ConstraintConflictError(
-                f"task '{task.key}' finishes (actual_finish) before it starts (actual_start)",
-                where=plan.locate(f"task:{task.key}"),
-                fix="correct one of the two dates",
-            )
-        if task.percent_complete > 0 and start is None:
-            raise ConstraintConflictError(
-                f"task '{task.key}' is {task.percent_complete:.0%} complete but has no actual_start",
-                where=plan.locate(f"task:{task.key}"),
-                fix="add actual_start: the date work on it began",
-            )
-        actual_start.append(start)
-        if finish is None and start is not None and task.percent_complete >= 1:
-            finish = cal.add(cal.next_start(start), minutes) if not elapsed else start + minutes
-        actual_finish.append(finish)
-        if task.remaining is not None:
-            done.append(max(minutes - task.remaining.minutes(units), 0))
+        if task.constraint is None:
+            constraint.append(default_constraint)
+            constraint_date.append(None)
         else:
-            done.append(round(minutes * task.percent_complete))
+            kind = task.constraint.type
+            constraint.append(kind)
+            constraint_date.append(instant(task.constraint.date, end_of_day=kind.on_finish))
+        deadline.append(None if task.deadline is None else instant(task.deadline, end_of_day=True))
+        if (
+            task.actual_start is None
+            and task.actual_finish is None
+            and task.percent_complete == 0
+            and task.remaining is None
+        ):
+            actual_start.append(None)
+            actual_finish.append(None)
+            done.append(0)
+            continue
+        start, finish, done_minutes = _progress(plan, task, cal, axis, minutes, elapsed)
+        actual_start.append(start)
+        actual_finish.append(finish)
+        done.append(done_minutes)
 
     groups: dict[int, int] = {}
     group_members: dict[int, list[int]] = {}
-    edges: list[Edge] = []
     links: list[TaskLink] = []
+    e_pred: list[int] = []
+    e_succ: list[int] = []
+    e_kind: list[int] = []
+    e_lag: list[int] = []
+    e_elapsed: list[bool] = []
+    e_percent: list[float | None] = []
+    e_link: list[int] = []
+    add_pred, add_succ, add_kind, add_lag = e_pred.append, e_succ.append, e_kind.append, e_lag.append
+    add_elapsed, add_percent, add_link = e_elapsed.append, e_percent.append, e_link.append
     for s_index, task in enumerate(tasks):
         if not task.links:
             continue
-        successors = [leaf_of_task[s_index]] if leaf_of_task[s_index] >= 0 else leaves_of(s_index)
+        single = leaf_of_task[s_index] if leaf_of_task[s_index] >= 0 else None
+        successors = [single] if single is not None else leaves_of(s_index)
         for n, link in enumerate(task.links):
             p_index = index[link.predecessor]
             code = LINK_CODES[link.type]
             pred_leaf = leaf_of_task[p_index]
             if pred_leaf >= 0:
                 pred = pred_leaf
-                lag, elapsed = _lag_minutes(link.lag, duration[pred_leaf], duration_elapsed[pred_leaf], units)
+                if link.lag.amount is None and link.lag.percent is None:
+                    lag, elapsed = 0, False
+                else:
+                    lag, elapsed = _lag_minutes(
+                        link.lag, duration[pred_leaf], duration_elapsed[pred_leaf], units
+                    )
                 percent = None
             else:
                 pred = groups.get(p_index, -1)
@@ -283,9 +344,25 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
                 # A percentage of a summary's duration is known only once its sub-tasks are placed.
                 lag, elapsed = _lag_minutes(link.lag, 0, False, units)
                 percent = link.lag.percent
-            links.append(TaskLink(p_index, s_index, code, lag, elapsed, percent))
-            for succ in successors:
-                edges.append(Edge(pred, succ, code, lag, elapsed, (task.key, n), percent))
+            link_number = len(links)
+            links.append(TaskLink(p_index, s_index, code, lag, elapsed, percent, n))
+            if single is not None:
+                add_pred(pred)
+                add_succ(single)
+                add_kind(code)
+                add_lag(lag)
+                add_elapsed(elapsed)
+                add_percent(percent)
+                add_link(link_number)
+                continue
+            count = len(successors)
+            e_pred.extend([pred] * count)
+            e_succ.extend(successors)
+            e_kind.extend([code] * count)
+            e_lag.extend([lag] * count)
+            e_elapsed.extend([elapsed] * count)
+            e_percent.extend([percent] * count)
+            e_link.extend([link_number] * count)
 
     network = Network(
         plan=plan,
@@ -309,18 +386,18 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         actual_start=actual_start,
         actual_finish=actual_finish,
         done=done,
-        edges=edges,
         links=links,
+        e_pred=e_pred,
+        e_succ=e_succ,
+        e_kind=e_kind,
+        e_lag=e_lag,
+        e_elapsed=e_elapsed,
+        e_percent=e_percent,
+        e_link=e_link,
     )
     n_nodes = network.n_nodes
-    network.incoming = [[] for _ in range(n_nodes)]
-    network.outgoing = [[] for _ in range(n_nodes)]
-    for e, edge in enumerate(edges):
-        network.incoming[edge.succ].append(e)
-        network.outgoing[edge.pred].append(e)
-    for group, members in group_members.items():
-        # Pseudo edges (no index) order a group start after all of its leaves.
-        network.incoming[group].extend(-1 - m for m in members)
+    network.in_start, network.in_edge = _compressed(e_succ, n_nodes)
+    network.out_start, network.out_edge = _compressed(e_pred, n_nodes)
     network.order = topological_order(network)
     if project.backward:
         finish = instant(project.finish, end_of_day=True)
@@ -343,6 +420,46 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     return network
 
 
+def _progress(
+    plan: Plan, task: Task, cal: WorkingTime, axis: TimeAxis, minutes: int, elapsed: bool
+) -> tuple[int | None, int | None, int]:
+    """Actual start, actual finish and minutes of work done, checked for contradictions."""
+    start = finish = None
+    if task.actual_start is not None:
+        start = axis.instant(_as_datetime(task.actual_start, end_of_day=False))
+        if not isinstance(task.actual_start, dt.datetime):
+            start = cal.next_start(start)  # a bare day: work began at its start of work
+    if task.actual_finish is not None:
+        finish = axis.instant(_as_datetime(task.actual_finish, end_of_day=True))
+        if not isinstance(task.actual_finish, dt.datetime):
+            finish = cal.previous_finish(finish)
+    if finish is not None and start is None:
+        raise ConstraintConflictError(
+            f"task '{task.key}' has an actual finish but no actual start",
+            where=plan.locate(f"task:{task.key}"),
+            fix="add actual_start: the date work on it began",
+        )
+    if start is not None and finish is not None and finish < start:
+        raise ConstraintConflictError(
+            f"task '{task.key}' finishes (actual_finish) before it starts (actual_start)",
+            where=plan.locate(f"task:{task.key}"),
+            fix="correct one of the two dates",
+        )
+    if task.percent_complete > 0 and start is None:
+        raise ConstraintConflictError(
+            f"task '{task.key}' is {task.percent_complete:.0%} complete but has no actual_start",
+            where=plan.locate(f"task:{task.key}"),
+            fix="add actual_start: the date work on it began",
+        )
+    if finish is None and start is not None and task.percent_complete >= 1:
+        finish = cal.add(cal.next_start(start), minutes) if not elapsed else start + minutes
+    if task.remaining is not None:
+        done = max(minutes - task.remaining.minutes(plan.project.work_units), 0)
+    else:
+        done = round(minutes * task.percent_complete)
+    return start, finish, done
+
+
 def _lag_minutes(lag: Lag, pred_minutes: int, pred_elapsed: bool, units: WorkUnits) -> tuple[int, bool]:
     if lag.percent is not None:
         return round(pred_minutes * lag.percent / 100.0), pred_elapsed
@@ -351,29 +468,51 @@ def _lag_minutes(lag: Lag, pred_minutes: int, pred_elapsed: bool, units: WorkUni
     return lag.amount.minutes(units), lag.amount.elapsed
 
 
+def _compressed(keys: list[int], n: int) -> tuple[list[int], list[int]]:
+    """Group item numbers by key: items with key v are ``items[start[v]:start[v+1]]``."""
+    items = sorted(range(len(keys)), key=keys.__getitem__)  # stable: items keep their order
+    start = [0] * (n + 1)
+    for key in keys:
+        start[key + 1] += 1
+    for v in range(n):
+        start[v + 1] += start[v]
+    return start, items
+
+
 def topological_order(network: Network) -> list[int]:
-    """Kahn's algorithm over nodes; on a cycle, raise with the loop of task keys."""
+    """Kahn's algorithm over nodes; on a cycle, raise with the loop of task keys.
+
+    A group node (a summary's start and finish) comes after all of its leaves.
+    """
     n = network.n_nodes
+    e_succ, out_start, out_edge = network.e_succ, network.out_start, network.out_edge
+    groups_of_leaf: dict[int, list[int]] = {}
     indegree = [0] * n
-    succ_lists: list[list[int]] = [[] for _ in range(n)]
-    for edge in network.edges:
-        succ_lists[edge.pred].append(edge.succ)
     for group, members in network.group_members.items():
+        indegree[group] += len(members)
         for m in members:
-            succ_lists[m].append(group)
-    for targets in succ_lists:
-        for t in targets:
-            indegree[t] += 1
+            groups_of_leaf.setdefault(m, []).append(group)
+    for succ in e_succ:
+        indegree[succ] += 1
     ready = [i for i in range(n) if indegree[i] == 0]
     order: list[int] = []
     while ready:
         node = ready.pop()
         order.append(node)
-        for t in succ_lists[node]:
+        for j in range(out_start[node], out_start[node + 1]):
+            t = e_succ[out_edge[j]]
+            indegree[t] -= 1
+            if indegree[t] == 0:
+                ready.append(t)
+        for t in groups_of_leaf.get(node, ()):
             indegree[t] -= 1
             if indegree[t] == 0:
                 ready.append(t)
     if len(order) < n:
+        succ_lists: list[list[int]] = [
+            [e_succ[out_edge[j]] for j in range(out_start[v], out_start[v + 1])] + groups_of_leaf.get(v, [])
+            for v in range(n)
+        ]
         cycle = _find_cycle(succ_lists, [i for i in range(n) if indegree[i] > 0])
         keys: list[str] = []
         for node in cycle:
