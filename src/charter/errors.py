@@ -31,7 +31,7 @@ class Location:
                 if self.column is not None:
                     where += f":{self.column}"
             parts.append(where)
-        if self.path:
+        if self.path and self.line is None:
             parts.append(f"({self.path})" if parts else self.path)
         return " ".join(parts)
 

@@ -469,19 +469,19 @@ def random_plan(seed: int, features: Features) -> Plan:
                 link_type = rng.choice((LinkType.FS, LinkType.FF))
             lag = Lag()
             if features.lags and rng.random() < 0.5:
-                kind = rng.choice(features.lag_kinds)
+                lag_kind = rng.choice(features.lag_kinds)
                 if (
-                    kind == "elapsed"
+                    lag_kind == "elapsed"
                     and link_type in (LinkType.FF, LinkType.SF)
                     and not features.elapsed_ff_sf
                 ):
-                    kind = "working"
-                if kind == "percent" and not pred.is_summary:
+                    lag_kind = "working"
+                if lag_kind == "percent" and not pred.is_summary:
                     pmin = durations[pred.key]
                     options = [p for p in _PERCENTS if (pmin * p) % 100 == 0]
                     if options:
                         lag = Lag(percent=rng.choice(options))
-                elif kind == "elapsed":
+                elif lag_kind == "elapsed":
                     lag = Lag(amount=_duration(rng.choice(_ELAPSED_LAGS), elapsed=True))
                 else:
                     lag = Lag(amount=_duration(rng.choice(_WORKING_LAGS)))

@@ -22,7 +22,7 @@ def _width() -> int | None:
 
 
 out = Console(highlight=False, soft_wrap=False, width=_width())
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_error(exc: CharterError) -> None:

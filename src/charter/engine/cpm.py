@@ -352,9 +352,14 @@ class _Passes:
             if net.duration_elapsed[i]:
                 self.calc_ls[i] = finish - remaining
                 self.w_calc_ls[i] = cal.work_at(finish - remaining)
-            else:
-                self.calc_ls[i] = cal.start_at(w - remaining) if remaining else finish
+            elif remaining:
+                self.calc_ls[i] = cal.start_at(w - remaining)
                 self.w_calc_ls[i] = w - remaining
+            else:
+                # Nothing left to do: the latest place it can sit, which for a bound in
+                # non-working time is the end of the working period before it.
+                self.calc_ls[i] = finish if cal.start_at(w) == finish else cal.finish_at(w)
+                self.w_calc_ls[i] = w
             lf[i] = cal.finish_at(w)
             if recorded_start is not None:
                 ls[i], self.w_ls[i] = recorded_start, cal.work_at(recorded_start)
@@ -386,40 +391,71 @@ class _Passes:
                     extra[member] = (value, e)
 
     def late_bound(self, e: int, p: int, project_finish: int) -> int:
-        """The latest finish of predecessor leaf ``p`` that edge ``e`` allows.
-
-        It is the inverse of the forward pass's link: the *latest* instant (start form) that,
-        lagged on the successor's calendar, still meets the successor's late date — so a
-        predecessor on another calendar keeps all of its room.
-        """
+        """The latest finish of predecessor leaf ``p`` that edge ``e`` allows."""
         net = self.net
         s = net.e_succ[e]
         k = net.e_kind[e]
         if k == SS and net.actual_start[p] is not None:
             return project_finish
-        lag = self.lag_of(e)
-        cal = net.leaf_calendar[s]
-        on_start = k in (FS, SS)
-        if net.e_elapsed[e]:
-            latest = cal.next_start(self.calc_ls[s] if on_start else self.raw_lf[s]) - lag
-            w = -1
+        exact = self.remaining[s] == 0
+        if exact or k in (FS, SS):
+            anchor, w = self.calc_ls[s], self.w_calc_ls[s]
         else:
-            w = (self.w_calc_ls[s] if on_start else self.w_lf[s]) - lag
-            if lag == 0 and on_start and self.remaining[s] and not net.duration_elapsed[s]:
-                latest = self.calc_ls[s]  # already the latest instant of its working time
-            else:
-                latest = cal.start_at(w)
-        if k in (SS, SF):
-            duration = net.duration[p]
-            if duration == 0:
-                pass
-            elif net.duration_elapsed[p]:
-                latest += duration
-            elif w >= 0 and net.leaf_calendar[p] is cal:
-                latest = cal.finish_at(w + duration)
-            else:
-                latest = self.plus(p, latest, duration)
+            anchor, w = self.raw_lf[s], self.w_lf[s]
+        latest = latest_predecessor_finish(net, p, s, k, self.lag_of(e), net.e_elapsed[e], anchor, w, exact)
         return latest if latest < project_finish else project_finish
+
+
+def latest_predecessor_finish(
+    net: Network,
+    p: int,
+    s: int,
+    kind: int,
+    lag: int,
+    elapsed: bool,
+    anchor: int,
+    w: int,
+    exact: bool,
+) -> int:
+    """The latest finish of leaf ``p`` that keeps leaf ``s`` at or before ``anchor``.
+
+    ``anchor`` is the successor's start (FS, SS) or finish (FF, SF) not to be passed, ``w`` its
+    working-time position on the successor's calendar, and ``exact`` says the successor has no
+    duration left, so it sits exactly where it is put rather than at a start of work. This is
+    the exact inverse of the forward pass's link, to the minute: the predecessor's date is
+    lagged on the successor's calendar and placed as the forward pass places the successor.
+    """
+    cal = net.leaf_calendar[s]
+    if elapsed:
+        latest = (anchor if exact else cal.start_at(w)) - lag
+    elif lag == 0:
+        latest = anchor if exact else cal.start_at(w)
+    else:
+        if exact and lag < 0 and cal.start_at(w) != anchor:
+            w -= 1  # a lead lands on a start of work, which must not pass a period end
+        latest = cal.start_at(w - lag)
+    if kind not in (SS, SF):
+        return latest
+    # ``latest`` bounds the predecessor's start, but a task starts at a start of work: a bound
+    # in non-working time (or at the end of a working period) means the next start of work,
+    # unless that start would already move the successor — then the last minute before.
+    duration = net.duration[p]
+    if net.duration_elapsed[p]:
+        return latest + duration
+    pcal = net.leaf_calendar[p]
+    wp = pcal.work_at(latest)
+    start = pcal.start_at(wp)
+    if duration == 0:
+        return latest if start == latest else pcal.finish_at(wp)
+    if start != latest:
+        lagged = start if lag == 0 else (start + lag if elapsed else cal.add(start, lag))
+        if kind == SS:
+            placed = lagged if exact and cal.is_period_end(lagged) else cal.next_start(lagged)
+        else:
+            placed = cal.previous_finish(lagged)
+        if placed > anchor:
+            wp -= 1
+    return pcal.finish_at(wp + duration)
 
 
 def run_cpm(net: Network) -> Schedule:
