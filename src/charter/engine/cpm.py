@@ -11,14 +11,12 @@ slack in working minutes on the task's calendar; a task is critical when it is a
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from charter.domain.plan import Plan
 from charter.domain.task import ConstraintType, PlanDate
 from charter.engine.network import Network, compile_network
+from charter.gcpause import paused_gc
 
 FS, SS, FF, SF = 0, 1, 2, 3
 _A = ConstraintType
@@ -69,26 +67,8 @@ class Schedule:
 
 def schedule(plan: Plan, *, status_date: PlanDate | None = None) -> Schedule:
     """Schedule ``plan``: the one entry point the CLI, the web app and the library share."""
-    with _no_garbage_collection():
+    with paused_gc():
         return run_cpm(compile_network(plan, status_date=status_date))
-
-
-@contextmanager
-def _no_garbage_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while scheduling.
-
-    Scheduling allocates hundreds of thousands of small lists and tuples and frees nothing
-    cyclic; with a big plan in memory each automatic collection walks millions of objects,
-    which on 100,000 tasks cost more than the scheduling itself. Reference counting still
-    frees memory as usual, and the collector's previous state is restored afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # What set a date, when it was not a link (a link is its edge number, >= 0).
@@ -185,6 +165,8 @@ class _Passes:
         calendars = net.leaf_calendar
         durations = net.duration
         elapsed_durations = net.duration_elapsed
+        constraints, cdates, actual_starts = net.constraint, self.cdate, net.actual_start
+        early_driver, e_plain = self.early_driver, net.e_plain
         for node in net.order:
             if node >= n:
                 members = net.group_members[node]
@@ -196,10 +178,10 @@ class _Passes:
             cal = calendars[i]
             dur = durations[i]
             elapsed_duration = elapsed_durations[i]
-            kind = net.constraint[i]
-            cdate = self.cdate[i]
+            kind = constraints[i]
+            cdate = cdates[i]
             finish: int | None = None
-            actual = net.actual_start[i]
+            actual = actual_starts[i]
             if actual is not None:
                 start = actual
                 why = BY_ACTUAL
@@ -222,6 +204,11 @@ class _Passes:
             for j in range(in_start[i], in_start[i + 1]):
                 e = in_edge[j]
                 p = e_pred[e]
+                if e_plain[e] and not alap_mode:
+                    t = ef[p]
+                    if why == BY_PROJECT or t > start:
+                        start, why = t, e
+                    continue
                 k = e_kind[e]
                 lag = e_lag[e] if e_percent[e] is None else self.lag_of(e)
                 elapsed = e_elapsed[e]
@@ -291,14 +278,17 @@ class _Passes:
                 w_ef[i] = w + dur
                 finish = cal.finish_at(w + dur)
             es[i], ef[i], w_es[i] = start, finish, w
-            self.early_driver[i] = why
+            early_driver[i] = why
 
     # -- backward pass -----------------------------------------------------------------
     def backward(self, project_finish: int) -> None:
         net = self.net
         n = net.n_leaves
-        lf, ls = self.lf, self.ls
-        out_start, out_edge, e_succ = net.out_start, net.out_edge, net.e_succ
+        lf, ls, w_ls, raw_lf, w_lf = self.lf, self.ls, self.w_ls, self.raw_lf, self.w_lf
+        calc_ls, w_calc_ls, late_driver = self.calc_ls, self.w_calc_ls, self.late_driver
+        out_start, out_edge, e_succ, e_plain = net.out_start, net.out_edge, net.e_succ, net.e_plain
+        left, cdates, constraints, deadlines = self.remaining, self.cdate, net.constraint, net.deadline
+        calendars, durations, elapsed_durations = net.leaf_calendar, net.duration, net.duration_elapsed
         actual_start, actual_finish = net.actual_start, net.actual_finish
         extra: dict[int, tuple[int, int]] = {}
         for node in reversed(net.order):
@@ -306,39 +296,46 @@ class _Passes:
                 self.hold_group(node, project_finish, extra)
                 continue
             i = node
-            cal = net.leaf_calendar[i]
+            cal = calendars[i]
             recorded_finish, recorded_start = actual_finish[i], actual_start[i]
             if recorded_finish is not None:
                 finish, why = recorded_finish, BY_ACTUAL
             else:
                 finish, why = project_finish, BY_PROJECT
-                if net.milestone[i] and net.duration[i] == 0 and recorded_start is not None:
+                if net.milestone[i] and durations[i] == 0 and recorded_start is not None:
                     finish, why = recorded_start, BY_ACTUAL
                 else:
                     for j in range(out_start[i], out_start[i + 1]):
                         e = out_edge[j]
-                        if actual_finish[e_succ[e]] is not None:
+                        s = e_succ[e]
+                        if actual_finish[s] is not None:
                             continue
-                        bound = self.late_bound(e, i, project_finish)
+                        if e_plain[e] and left[s]:
+                            bound = calc_ls[s]
+                            if bound > project_finish:
+                                bound = project_finish
+                        else:
+                            bound = self.late_bound(e, i, project_finish)
                         if bound < finish or (bound == finish and why == BY_PROJECT):
                             finish, why = bound, e
-                    held = extra.get(i)
-                    if held is not None and held[0] <= finish:
-                        finish, why = held
-                kind = net.constraint[i]
-                cdate = self.cdate[i]
+                    if extra:
+                        held = extra.get(i)
+                        if held is not None and held[0] <= finish:
+                            finish, why = held
+                cdate = cdates[i]
                 if cdate is not None:
+                    kind = constraints[i]
                     if kind is _A.MSO:
-                        finish, why = self.plus(i, cdate, net.duration[i]), BY_CONSTRAINT
+                        finish, why = self.plus(i, cdate, durations[i]), BY_CONSTRAINT
                     elif kind is _A.MFO:
                         finish, why = cdate, BY_CONSTRAINT
                     elif kind is _A.SNLT:
-                        latest = self.plus(i, cdate, net.duration[i])
+                        latest = self.plus(i, cdate, durations[i])
                         if finish > latest:
                             finish, why = latest, BY_CONSTRAINT
                     elif kind is _A.FNLT and finish > cdate:
                         finish, why = cdate, BY_CONSTRAINT
-                deadline = net.deadline[i]
+                deadline = deadlines[i]
                 if deadline is not None:
                     deadline = cal.previous_finish(deadline)
                     if finish > deadline:
@@ -346,28 +343,28 @@ class _Passes:
             # Predecessors are bound by the late start worked out from this finish *before* it
             # is moved back to the end of the previous working period: for a milestone on
             # another calendar, that earlier instant may not be equivalent.
-            remaining = self.remaining[i]
+            remaining = left[i]
             w = cal.work_at(finish)
-            self.raw_lf[i], self.w_lf[i] = finish, w
-            if net.duration_elapsed[i]:
-                self.calc_ls[i] = finish - remaining
-                self.w_calc_ls[i] = cal.work_at(finish - remaining)
+            raw_lf[i], w_lf[i] = finish, w
+            if elapsed_durations[i]:
+                calc_ls[i] = finish - remaining
+                w_calc_ls[i] = cal.work_at(finish - remaining)
             elif remaining:
-                self.calc_ls[i] = cal.start_at(w - remaining)
-                self.w_calc_ls[i] = w - remaining
+                calc_ls[i] = cal.start_at(w - remaining)
+                w_calc_ls[i] = w - remaining
             else:
                 # Nothing left to do: the latest place it can sit, which for a bound in
                 # non-working time is the end of the working period before it.
-                self.calc_ls[i] = finish if cal.start_at(w) == finish else cal.finish_at(w)
-                self.w_calc_ls[i] = w
+                calc_ls[i] = finish if cal.start_at(w) == finish else cal.finish_at(w)
+                w_calc_ls[i] = w
             lf[i] = cal.finish_at(w)
             if recorded_start is not None:
-                ls[i], self.w_ls[i] = recorded_start, cal.work_at(recorded_start)
+                ls[i], w_ls[i] = recorded_start, cal.work_at(recorded_start)
             elif remaining == 0:
-                ls[i], self.w_ls[i] = lf[i], w
+                ls[i], w_ls[i] = lf[i], w
             else:
-                ls[i], self.w_ls[i] = self.calc_ls[i], self.w_calc_ls[i]
-            self.late_driver[i] = why
+                ls[i], w_ls[i] = calc_ls[i], w_calc_ls[i]
+            late_driver[i] = why
 
     def hold_group(self, group: int, project_finish: int, extra: dict[int, tuple[int, int]]) -> None:
         """Pass a summary's late bounds to its leaves: a link from its finish holds them all,
@@ -398,11 +395,15 @@ class _Passes:
         if k == SS and net.actual_start[p] is not None:
             return project_finish
         exact = self.remaining[s] == 0
-        if exact or k in (FS, SS):
-            anchor, w = self.calc_ls[s], self.w_calc_ls[s]
+        lag = net.e_lag[e] if net.e_percent[e] is None else self.lag_of(e)
+        if k == FS and lag == 0 and not exact:
+            latest = self.calc_ls[s]  # already the latest instant of its working time
         else:
-            anchor, w = self.raw_lf[s], self.w_lf[s]
-        latest = latest_predecessor_finish(net, p, s, k, self.lag_of(e), net.e_elapsed[e], anchor, w, exact)
+            if exact or k in (FS, SS):
+                anchor, w = self.calc_ls[s], self.w_calc_ls[s]
+            else:
+                anchor, w = self.raw_lf[s], self.w_lf[s]
+            latest = latest_predecessor_finish(net, p, s, k, lag, net.e_elapsed[e], anchor, w, exact)
         return latest if latest < project_finish else project_finish
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from charter.domain.plan import Plan
 from charter.domain.task import ConstraintType, LinkType, PlanDate, Task
@@ -18,6 +19,7 @@ from charter.engine.calendar import TimeAxis, WorkingTime, compile_calendar
 from charter.errors import CharterError, ConstraintConflictError, DependencyCycleError, Location
 
 LINK_CODES = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
+_LINK_CODE = {id(member): code for member, code in LINK_CODES.items()}  # enum hashing is slow
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +35,7 @@ class Edge:
     percent: float | None = None  # a % of a summary predecessor's duration, resolved while scheduling
 
 
-@dataclass(frozen=True, slots=True)
-class TaskLink:
+class TaskLink(NamedTuple):
     """A link as the user wrote it, between two tasks (summaries included), lag resolved."""
 
     pred: int  # task index
@@ -81,6 +82,7 @@ class Network:
     e_elapsed: list[bool]
     e_percent: list[float | None]
     e_link: list[int]  # the written link (index in ``links``) each edge comes from
+    e_plain: list[bool]  # finish-to-start without lag from a task: the passes' short path
     in_start: list[int] = field(default_factory=list)  # edges into node v: in_edge[in_start[v]:in_start[v+1]]
     in_edge: list[int] = field(default_factory=list)
     out_start: list[int] = field(default_factory=list)
@@ -256,113 +258,86 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     def instant(value: PlanDate | None, *, end_of_day: bool) -> int | None:
         return None if value is None else axis.instant(_as_datetime(value, end_of_day=end_of_day))
 
-    leaf_calendar: list[WorkingTime] = []
-    duration: list[int] = []
-    duration_elapsed: list[bool] = []
-    milestone: list[bool] = []
-    constraint: list[ConstraintType] = []
-    constraint_date: list[int | None] = []
-    deadline: list[int | None] = []
-    actual_start: list[int | None] = []
-    actual_finish: list[int | None] = []
-    done: list[int] = []
     default_constraint = ConstraintType.ALAP if project.backward else ConstraintType.ASAP
     units = project.work_units
     per_unit = {
         unit: units.minutes_per(unit) for unit in ("m", "h", "d", "w", "mo", "em", "eh", "ed", "ew", "emo")
     }
-    for i in task_of_leaf:
-        task = tasks[i]
-        cal = calendar_for(task.calendar) if task.calendar else project_calendar
-        leaf_calendar.append(cal)
-        given = task.duration
-        if given is not None:
-            minutes, elapsed = round(given.value * per_unit[given.unit]), given.unit[0] == "e"
-        else:
-            minutes, elapsed = task_duration_minutes(plan, task)
-        duration.append(minutes)
-        duration_elapsed.append(elapsed)
-        milestone.append(task.milestone)
-        if task.constraint is None:
-            constraint.append(default_constraint)
-            constraint_date.append(None)
-        else:
-            kind = task.constraint.type
-            constraint.append(kind)
-            constraint_date.append(instant(task.constraint.date, end_of_day=kind.on_finish))
-        deadline.append(None if task.deadline is None else instant(task.deadline, end_of_day=True))
+    leaves = [tasks[i] for i in task_of_leaf]
+    leaf_calendar = [calendar_for(t.calendar) if t.calendar else project_calendar for t in leaves]
+    sized = [
+        (round(t.duration.value * per_unit[t.duration.unit]), t.duration.unit[0] == "e")
+        if t.duration is not None
+        else task_duration_minutes(plan, t)
+        for t in leaves
+    ]
+    duration = [minutes for minutes, _ in sized]
+    duration_elapsed = [elapsed for _, elapsed in sized]
+    milestone = [t.milestone for t in leaves]
+    constraint = [default_constraint if t.constraint is None else t.constraint.type for t in leaves]
+    constraint_date = [
+        None
+        if t.constraint is None or t.constraint.date is None
+        else instant(t.constraint.date, end_of_day=t.constraint.type.on_finish)
+        for t in leaves
+    ]
+    deadline = [None if t.deadline is None else instant(t.deadline, end_of_day=True) for t in leaves]
+    actual_start: list[int | None] = [None] * n_leaves
+    actual_finish: list[int | None] = [None] * n_leaves
+    done = [0] * n_leaves
+    for leaf, task in enumerate(leaves):
         if (
-            task.actual_start is None
-            and task.actual_finish is None
-            and task.percent_complete == 0
-            and task.remaining is None
+            task.actual_start is not None
+            or task.actual_finish is not None
+            or task.percent_complete
+            or task.remaining is not None
         ):
-            actual_start.append(None)
-            actual_finish.append(None)
-            done.append(0)
-            continue
-        start, finish, done_minutes = _progress(plan, task, cal, axis, minutes, elapsed)
-        actual_start.append(start)
-        actual_finish.append(finish)
-        done.append(done_minutes)
+            actual_start[leaf], actual_finish[leaf], done[leaf] = _progress(
+                plan, task, leaf_calendar[leaf], axis, duration[leaf], duration_elapsed[leaf]
+            )
 
     groups: dict[int, int] = {}
     group_members: dict[int, list[int]] = {}
     links: list[TaskLink] = []
-    e_pred: list[int] = []
-    e_succ: list[int] = []
-    e_kind: list[int] = []
-    e_lag: list[int] = []
-    e_elapsed: list[bool] = []
-    e_percent: list[float | None] = []
-    e_link: list[int] = []
-    add_pred, add_succ, add_kind, add_lag = e_pred.append, e_succ.append, e_kind.append, e_lag.append
-    add_elapsed, add_percent, add_link = e_elapsed.append, e_percent.append, e_link.append
+    rows: list[tuple[int, int, int, int, bool, float | None, int]] = []
+    add = rows.append
     for s_index, task in enumerate(tasks):
         if not task.links:
             continue
-        single = leaf_of_task[s_index] if leaf_of_task[s_index] >= 0 else None
-        successors = [single] if single is not None else leaves_of(s_index)
+        single = leaf_of_task[s_index]
+        successors = [single] if single >= 0 else leaves_of(s_index)
         for n, link in enumerate(task.links):
             p_index = index[link.predecessor]
-            code = LINK_CODES[link.type]
-            pred_leaf = leaf_of_task[p_index]
-            if pred_leaf >= 0:
-                pred = pred_leaf
-                if link.lag.amount is None and link.lag.percent is None:
+            code = _LINK_CODE[id(link.type)]
+            pred = leaf_of_task[p_index]
+            lag_value = link.lag
+            percent = None
+            if pred >= 0:
+                if lag_value.amount is None and lag_value.percent is None:
                     lag, elapsed = 0, False
                 else:
-                    lag, elapsed = _lag_minutes(
-                        link.lag, duration[pred_leaf], duration_elapsed[pred_leaf], units
-                    )
-                percent = None
+                    lag, elapsed = _lag_minutes(lag_value, duration[pred], duration_elapsed[pred], units)
             else:
                 pred = groups.get(p_index, -1)
                 if pred < 0:
                     pred = groups[p_index] = n_leaves + len(groups)
                     group_members[pred] = leaves_of(p_index)
                 # A percentage of a summary's duration is known only once its sub-tasks are placed.
-                lag, elapsed = _lag_minutes(link.lag, 0, False, units)
-                percent = link.lag.percent
-            link_number = len(links)
+                lag, elapsed = _lag_minutes(lag_value, 0, False, units)
+                percent = lag_value.percent
+            number = len(links)
             links.append(TaskLink(p_index, s_index, code, lag, elapsed, percent, n))
-            if single is not None:
-                add_pred(pred)
-                add_succ(single)
-                add_kind(code)
-                add_lag(lag)
-                add_elapsed(elapsed)
-                add_percent(percent)
-                add_link(link_number)
-                continue
-            count = len(successors)
-            e_pred.extend([pred] * count)
-            e_succ.extend(successors)
-            e_kind.extend([code] * count)
-            e_lag.extend([lag] * count)
-            e_elapsed.extend([elapsed] * count)
-            e_percent.extend([percent] * count)
-            e_link.extend([link_number] * count)
+            if single >= 0:
+                add((pred, single, code, lag, elapsed, percent, number))
+            else:
+                rows.extend((pred, succ, code, lag, elapsed, percent, number) for succ in successors)
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
+    e_pred, e_succ, e_kind, e_lag, e_elapsed, e_percent, e_link = columns
+    # The common link (finish-to-start, no lag, from a task) takes a short path in the passes.
+    e_plain = [
+        kind == 0 and lag == 0 and pred < n_leaves
+        for pred, kind, lag in zip(e_pred, e_kind, e_lag, strict=True)
+    ]
 
     network = Network(
         plan=plan,
@@ -394,6 +369,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         e_elapsed=e_elapsed,
         e_percent=e_percent,
         e_link=e_link,
+        e_plain=e_plain,
     )
     n_nodes = network.n_nodes
     network.in_start, network.in_edge = _compressed(e_succ, n_nodes)

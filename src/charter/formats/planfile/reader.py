@@ -53,7 +53,8 @@ from charter.errors import (
     did_you_mean,
 )
 from charter.formats.planfile import keys as K  # noqa: N812
-from charter.formats.planfile.yamlnodes import Source, compose
+from charter.formats.planfile.yamlnodes import NULL_WORDS, Source, compose
+from charter.gcpause import paused_gc
 
 T = TypeVar("T")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$")
@@ -101,7 +102,8 @@ def load_plan(path: str | Path) -> Plan:
 
 def parse_plan(text: str, name: str = "<plan>") -> Plan:
     """Read plan-file text; ``name`` is used in error messages."""
-    return _Reader(Source(name, text)).read()
+    with paused_gc():
+        return _Reader(Source(name, text)).read()
 
 
 class _Reader:
@@ -142,7 +144,7 @@ class _Reader:
         return str(node.value)
 
     def is_null(self, node: yaml.Node) -> bool:
-        return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+        return isinstance(node, yaml.ScalarNode) and node.style is None and node.value in NULL_WORDS
 
     def text(self, node: yaml.Node, path: str) -> str:
         if not isinstance(node, yaml.ScalarNode) or self.is_null(node):

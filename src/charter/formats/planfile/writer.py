@@ -29,6 +29,7 @@ from charter.domain import (
 from charter.domain.calendar import Weekday
 from charter.domain.values import format_number, format_percent, format_time_ranges
 from charter.formats.planfile.keys import LINK_KEYS
+from charter.gcpause import paused_gc
 
 _FLOW_WIDTH = 100
 _LINK_FIELD = {v: k for k, v in LINK_KEYS.items()}
@@ -96,7 +97,8 @@ def dump_plan(plan: Plan) -> str:
         doc["risks"] = [_risk(r) for r in plan.risks]
     if plan.baselines:
         doc["baselines"] = [_baseline(b) for b in plan.baselines]
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_FLOW_WIDTH + 20)
+    with paused_gc():
+        return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_FLOW_WIDTH + 20)
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:
@@ -108,11 +110,22 @@ def save_plan(plan: Plan, path: str | Path) -> None:
 
 
 def _flow_if_short(mapping: dict[str, Any]) -> dict[str, Any]:
-    flow = _Flow(mapping)
-    text = yaml.dump(flow, Dumper=_Dumper, width=10_000).strip()
-    if len(text) <= _FLOW_WIDTH and "\n" not in text:
-        return flow
+    """One line (``{key: a, duration: 5d}``) when it fits, else a block of its own."""
+    if _flow_length(mapping) <= _FLOW_WIDTH:
+        return _Flow(mapping)
     return mapping
+
+
+def _flow_length(value: Any) -> int:
+    """About how wide ``value`` is written in flow style (quotes included); multi-line is huge."""
+    if isinstance(value, dict):
+        return 2 + sum(len(k) + 2 + _flow_length(v) + 2 for k, v in value.items())
+    if isinstance(value, list):
+        return 2 + sum(_flow_length(v) + 2 for v in value)
+    text = str(value)
+    if "\n" in text:
+        return 10 * _FLOW_WIDTH
+    return len(text) + 2
 
 
 def _project(project: Project) -> dict[str, Any]:

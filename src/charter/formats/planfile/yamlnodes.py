@@ -12,10 +12,22 @@ import yaml
 
 from charter.errors import DuplicateKeyError, Location, PlanFileError
 
-try:  # the C parser is much faster on big plans; fall back when PyYAML was built without it
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+# The reader interprets every scalar itself (durations, dates, percentages …), so YAML's own
+# type guessing is skipped: the base loader tags every scalar as text. The C parser is much
+# faster on big plans; fall back when PyYAML was built without it.
+_Base: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    def resolve(self, kind: type[yaml.Node], value: object, implicit: object) -> str:
+        """Every node is plain text, a list or a mapping; nothing is guessed."""
+        return _TAGS.get(kind, "tag:yaml.org,2002:map")
+
+
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 @dataclass(frozen=True, slots=True)
