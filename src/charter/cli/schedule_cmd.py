@@ -16,8 +16,10 @@ def schedule_command(plan: PlanArg, json: JsonOpt = False, status_date: StatusDa
     """Schedule a plan: dates, slack and the critical path.
 
     Prints the work breakdown with each task's start, finish and total slack; critical tasks
-    (no slack to spare) are shown in red. With --json, prints the schedule as JSON
-    (dates are local YYYY-MM-DDTHH:MM, slack in working minutes).
+    (no slack to spare) are shown in red. With `--json`, prints the schedule as JSON
+    (dates are local `YYYY-MM-DDTHH:MM`, slack in working minutes).
+
+    Example: `charter schedule examples/erp-rollout.yaml --status-date 2027-03-01`
     """
     _, result = load_and_schedule(plan, status_date)
     if json:
@@ -95,6 +97,8 @@ def critical_command(plan: PlanArg, json: JsonOpt = False, status_date: StatusDa
     For each critical task: what pushes it to its start (a predecessor link, a constraint, the
     project start …) and what holds it to its finish (a successor link, a deadline, the
     project finish …). Shortening any of them moves the project finish.
+
+    Example: `charter critical examples/mobile-app-release.yaml`
     """
     _, result = load_and_schedule(plan, status_date)
     steps = critical_tasks(result)

@@ -246,15 +246,21 @@ class WorkingTime:
 
     def finish_at(self, w: int) -> int:
         """Earliest instant with ``w`` working minutes done: the end of a working period."""
-        self._cover_work(w)
-        i = bisect_left(self._cum_end, w)
-        return self._ends[i] - (self._cum_end[i] - w)
+        cum_end = self._cum_end
+        if not cum_end or w >= cum_end[-1] or w <= self._cum_start[0]:
+            self._cover_work(w)
+            cum_end = self._cum_end
+        i = bisect_left(cum_end, w)
+        return self._ends[i] - (cum_end[i] - w)
 
     def start_at(self, w: int) -> int:
         """Latest instant with ``w`` working minutes done: the start of the next working period."""
-        self._cover_work(w)
-        i = bisect_right(self._cum_start, w) - 1
-        return self._starts[i] + (w - self._cum_start[i])
+        cum_start = self._cum_start
+        if not cum_start or w >= self._cum_end[-1] or w <= cum_start[0]:
+            self._cover_work(w)
+            cum_start = self._cum_start
+        i = bisect_right(cum_start, w) - 1
+        return self._starts[i] + (w - cum_start[i])
 
     def add(self, t: int, minutes: int) -> int:
         """``t`` moved by ``minutes`` of working time (forward gives finish form, back start form)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from charter.domain.plan import Plan
 from charter.domain.task import ConstraintType, PlanDate
-from charter.engine.network import Network, compile_network
+from charter.engine.network import Network, compile_network, compressed
 from charter.gcpause import paused_gc
 
 FS, SS, FF, SF = 0, 1, 2, 3
@@ -201,6 +201,7 @@ class _Passes:
                 continue
             why = BY_PROJECT
             start = 0
+            known = -1  # the start's working-time position, when a plain link gives it for free
             for j in range(in_start[i], in_start[i + 1]):
                 e = in_edge[j]
                 p = e_pred[e]
@@ -208,6 +209,7 @@ class _Passes:
                     t = ef[p]
                     if why == BY_PROJECT or t > start:
                         start, why = t, e
+                        known = w_ef[p] if calendars[p] is cal else -1
                     continue
                 k = e_kind[e]
                 lag = e_lag[e] if e_percent[e] is None else self.lag_of(e)
@@ -233,7 +235,7 @@ class _Passes:
                 else:
                     t = self.minus(i, self.with_lag(i, lag, elapsed, pstart), dur)
                 if why == BY_PROJECT or t > start:
-                    start, why = t, e
+                    start, why, known = t, e, -1
             if why == BY_PROJECT:
                 if kind is _A.SNET and cdate is not None:
                     start, why = cdate, BY_CONSTRAINT
@@ -242,9 +244,9 @@ class _Passes:
                 else:
                     start = project_start
             if status is not None and start < status:
-                start, why = status, BY_STATUS
+                start, why, known = status, BY_STATUS, -1
             # A task starts at the beginning of working time (a milestone may sit at the end).
-            w = cal.work_at(start)
+            w = known if known >= 0 and why >= 0 else cal.work_at(start)
             snapped = cal.start_at(w)
             if not (snapped > start and net.milestone[i] and cal.is_period_end(start)):
                 start = snapped
@@ -302,6 +304,7 @@ class _Passes:
                 finish, why = recorded_finish, BY_ACTUAL
             else:
                 finish, why = project_finish, BY_PROJECT
+                known = -1
                 if net.milestone[i] and durations[i] == 0 and recorded_start is not None:
                     finish, why = recorded_start, BY_ACTUAL
                 else:
@@ -314,37 +317,42 @@ class _Passes:
                             bound = calc_ls[s]
                             if bound > project_finish:
                                 bound = project_finish
+                            elif bound < finish or (bound == finish and why == BY_PROJECT):
+                                finish, why = bound, e
+                                known = w_calc_ls[s] if calendars[s] is cal else -1
+                                continue
                         else:
                             bound = self.late_bound(e, i, project_finish)
                         if bound < finish or (bound == finish and why == BY_PROJECT):
-                            finish, why = bound, e
+                            finish, why, known = bound, e, -1
                     if extra:
                         held = extra.get(i)
                         if held is not None and held[0] <= finish:
                             finish, why = held
+                            known = -1
                 cdate = cdates[i]
                 if cdate is not None:
                     kind = constraints[i]
                     if kind is _A.MSO:
-                        finish, why = self.plus(i, cdate, durations[i]), BY_CONSTRAINT
+                        finish, why, known = self.plus(i, cdate, durations[i]), BY_CONSTRAINT, -1
                     elif kind is _A.MFO:
-                        finish, why = cdate, BY_CONSTRAINT
+                        finish, why, known = cdate, BY_CONSTRAINT, -1
                     elif kind is _A.SNLT:
                         latest = self.plus(i, cdate, durations[i])
                         if finish > latest:
-                            finish, why = latest, BY_CONSTRAINT
+                            finish, why, known = latest, BY_CONSTRAINT, -1
                     elif kind is _A.FNLT and finish > cdate:
-                        finish, why = cdate, BY_CONSTRAINT
+                        finish, why, known = cdate, BY_CONSTRAINT, -1
                 deadline = deadlines[i]
                 if deadline is not None:
                     deadline = cal.previous_finish(deadline)
                     if finish > deadline:
-                        finish, why = deadline, BY_DEADLINE
+                        finish, why, known = deadline, BY_DEADLINE, -1
             # Predecessors are bound by the late start worked out from this finish *before* it
             # is moved back to the end of the previous working period: for a milestone on
             # another calendar, that earlier instant may not be equivalent.
             remaining = left[i]
-            w = cal.work_at(finish)
+            w = known if recorded_finish is None and known >= 0 and why >= 0 else cal.work_at(finish)
             raw_lf[i], w_lf[i] = finish, w
             if elapsed_durations[i]:
                 calc_ls[i] = finish - remaining
@@ -601,9 +609,7 @@ def free_slack(
             finished[t] = net.actual_finish[leaf] is not None
         else:
             finished[t] = all(finished[c] for c in net.children[t])
-    outgoing: list[list[int]] = [[] for _ in range(m)]
-    for n, link in enumerate(net.links):
-        outgoing[link.pred].append(n)
+    link_start, link_order = compressed([link.pred for link in net.links], m)
     project_calendar = net.calendars[net.plan.project.calendar]
     calendar = [net.leaf_calendar[leaf] if leaf >= 0 else project_calendar for leaf in net.leaf_of_task]
     # Each task's dates in working minutes on its own calendar (the passes know most of them).
@@ -615,7 +621,7 @@ def free_slack(
             continue
         cal = calendar[t]
         best: int | None = None
-        for n in outgoing[t]:
+        for n in link_order[link_start[t] : link_start[t + 1]]:
             link = net.links[n]
             s = link.succ
             if finished[s]:
@@ -638,9 +644,10 @@ def find_conflicts(schedule: Schedule) -> list[Conflict]:
     net = schedule.network
     conflicts: list[Conflict] = []
     n = net.n_leaves
-    for e in range(net.n_edges):
-        if net.e_pred[e] >= n or net.constraint[net.e_succ[e]] not in _OVERRIDING:
-            continue  # only a date that overrides links can break one
+    overriding = [leaf for leaf, kind in enumerate(net.constraint) if kind in _OVERRIDING]
+    for e in (e for leaf in overriding for e in net.incoming(leaf)):  # only these can break a link
+        if net.e_pred[e] >= n:
+            continue
         edge = net.edge(e)
         p, s = net.task_of_leaf[edge.pred], net.task_of_leaf[edge.succ]
         if net.actual_start[edge.succ] is not None:

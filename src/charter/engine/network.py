@@ -264,33 +264,40 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         unit: units.minutes_per(unit) for unit in ("m", "h", "d", "w", "mo", "em", "eh", "ed", "ew", "emo")
     }
     leaves = [tasks[i] for i in task_of_leaf]
-    leaf_calendar = [calendar_for(t.calendar) if t.calendar else project_calendar for t in leaves]
-    sized = [
-        (round(t.duration.value * per_unit[t.duration.unit]), t.duration.unit[0] == "e")
-        if t.duration is not None
-        else task_duration_minutes(plan, t)
-        for t in leaves
-    ]
-    duration = [minutes for minutes, _ in sized]
-    duration_elapsed = [elapsed for _, elapsed in sized]
-    milestone = [t.milestone for t in leaves]
-    constraint = [default_constraint if t.constraint is None else t.constraint.type for t in leaves]
-    constraint_date = [
-        None
-        if t.constraint is None or t.constraint.date is None
-        else instant(t.constraint.date, end_of_day=t.constraint.type.on_finish)
-        for t in leaves
-    ]
-    deadline = [None if t.deadline is None else instant(t.deadline, end_of_day=True) for t in leaves]
+    leaf_calendar = [project_calendar] * n_leaves
+    duration = [0] * n_leaves
+    duration_elapsed = [False] * n_leaves
+    milestone = [False] * n_leaves
+    constraint = [default_constraint] * n_leaves
+    constraint_date: list[int | None] = [None] * n_leaves
+    deadline: list[int | None] = [None] * n_leaves
     actual_start: list[int | None] = [None] * n_leaves
     actual_finish: list[int | None] = [None] * n_leaves
     done = [0] * n_leaves
     for leaf, task in enumerate(leaves):
+        # Plain attribute reads in one pass: most tasks have only a duration and links.
+        fields = task.__dict__
+        if fields["calendar"]:
+            leaf_calendar[leaf] = calendar_for(fields["calendar"])
+        given = fields["duration"]
+        if given is not None:
+            duration[leaf] = round(given.value * per_unit[given.unit])
+            duration_elapsed[leaf] = given.unit[0] == "e"
+        else:
+            duration[leaf], duration_elapsed[leaf] = task_duration_minutes(plan, task)
+        if fields["milestone"]:
+            milestone[leaf] = True
+        if fields["constraint"] is not None:
+            kind = constraint[leaf] = fields["constraint"].type
+            if fields["constraint"].date is not None:
+                constraint_date[leaf] = instant(fields["constraint"].date, end_of_day=kind.on_finish)
+        if fields["deadline"] is not None:
+            deadline[leaf] = instant(fields["deadline"], end_of_day=True)
         if (
-            task.actual_start is not None
-            or task.actual_finish is not None
-            or task.percent_complete
-            or task.remaining is not None
+            fields["actual_start"] is not None
+            or fields["actual_finish"] is not None
+            or fields["percent_complete"]
+            or fields["remaining"] is not None
         ):
             actual_start[leaf], actual_finish[leaf], done[leaf] = _progress(
                 plan, task, leaf_calendar[leaf], axis, duration[leaf], duration_elapsed[leaf]
@@ -301,6 +308,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     links: list[TaskLink] = []
     rows: list[tuple[int, int, int, int, bool, float | None, int]] = []
     add = rows.append
+    make_link = TaskLink._make
     for s_index, task in enumerate(tasks):
         if not task.links:
             continue
@@ -326,7 +334,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
                 lag, elapsed = _lag_minutes(lag_value, 0, False, units)
                 percent = lag_value.percent
             number = len(links)
-            links.append(TaskLink(p_index, s_index, code, lag, elapsed, percent, n))
+            links.append(make_link((p_index, s_index, code, lag, elapsed, percent, n)))
             if single >= 0:
                 add((pred, single, code, lag, elapsed, percent, number))
             else:
@@ -372,8 +380,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         e_plain=e_plain,
     )
     n_nodes = network.n_nodes
-    network.in_start, network.in_edge = _compressed(e_succ, n_nodes)
-    network.out_start, network.out_edge = _compressed(e_pred, n_nodes)
+    network.in_start, network.in_edge = compressed(e_succ, n_nodes)
+    network.out_start, network.out_edge = compressed(e_pred, n_nodes)
     network.order = topological_order(network)
     if project.backward:
         finish = instant(project.finish, end_of_day=True)
@@ -444,7 +452,7 @@ def _lag_minutes(lag: Lag, pred_minutes: int, pred_elapsed: bool, units: WorkUni
     return lag.amount.minutes(units), lag.amount.elapsed
 
 
-def _compressed(keys: list[int], n: int) -> tuple[list[int], list[int]]:
+def compressed(keys: list[int], n: int) -> tuple[list[int], list[int]]:
     """Group item numbers by key: items with key v are ``items[start[v]:start[v+1]]``."""
     items = sorted(range(len(keys)), key=keys.__getitem__)  # stable: items keep their order
     start = [0] * (n + 1)
