@@ -72,6 +72,10 @@ class DuplicateKeyError(PlanFileError):
     """Two things share a key that must be unique."""
 
 
+class ImportFileError(CharterError):
+    """A file from another tool (e.g. Microsoft Project XML) cannot be read or breaks its format."""
+
+
 class DependencyCycleError(CharterError):
     """Links (possibly through summary tasks) form a loop, so no schedule exists."""
 
@@ -93,6 +97,26 @@ class CalendarError(CharterError):
     """A calendar is malformed or has no working time where work must happen."""
 
 
+class NotFoundError(CharterError):
+    """A project or task key names nothing (or something that is in the trash)."""
+
+
+class ConflictError(CharterError):
+    """A write would overwrite someone else's change or break what others rely on.
+
+    Raised for a stale version (the thing changed since it was read), a key that is already
+    taken, or a delete/restore that would leave dangling references. Nothing was written.
+    """
+
+
+class InvalidChangeError(CharterError):
+    """A requested write carries a value the domain refuses (unknown field, bad value or key)."""
+
+
+class SchemaVersionError(CharterError):
+    """The database's schema is not the one this version of Charter expects."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest known spelling to ``word``, phrased as a hint, or None."""
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -102,11 +126,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 __all__ = [
     "CalendarError",
     "CharterError",
+    "ConflictError",
     "ConstraintConflictError",
     "DependencyCycleError",
     "DuplicateKeyError",
+    "ImportFileError",
+    "InvalidChangeError",
     "Location",
+    "NotFoundError",
     "PlanFileError",
+    "SchemaVersionError",
     "UnknownKeyError",
     "UnknownReferenceError",
     "ValueFormatError",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -32,6 +33,7 @@ class Project(BaseModel):
     status_date: PlanDate | None = None
     currency: str | None = None
     description: str | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)  # what Charter does not model, by source
 
     @property
     def work_units(self) -> WorkUnits:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,7 +61,13 @@ class Link(BaseModel):
 
 
 class Task(BaseModel):
-    """A unit of work in the WBS. A task with ``tasks`` (children) is a summary task."""
+    """A unit of work in the WBS. A task with ``tasks`` (children) is a summary task.
+
+    ``manual`` tasks (Microsoft Project's "manually scheduled") keep the dates the user entered,
+    ``scheduled_start``/``scheduled_finish``, instead of being placed by their links; an
+    ``active: false`` task is kept in the plan but left out of scheduling. ``extensions`` holds
+    what Charter does not model itself (e.g. fields of an imported Project file), by source.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -83,6 +90,11 @@ class Task(BaseModel):
     links: list[Link] = Field(default_factory=list)
     notes: str | None = None
     tags: list[str] = Field(default_factory=list)
+    manual: bool = False
+    active: bool = True
+    scheduled_start: PlanDate | None = None
+    scheduled_finish: PlanDate | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)
     tasks: list[Task] = Field(default_factory=list)
 
     @property

@@ -167,6 +167,7 @@ class _Passes:
         elapsed_durations = net.duration_elapsed
         constraints, cdates, actual_starts = net.constraint, self.cdate, net.actual_start
         early_driver, e_plain = self.early_driver, net.e_plain
+        fixed = net.fixed
         for node in net.order:
             if node >= n:
                 members = net.group_members[node]
@@ -181,6 +182,12 @@ class _Passes:
             kind = constraints[i]
             cdate = cdates[i]
             finish: int | None = None
+            if fixed is not None and i in fixed:
+                # A manually scheduled task keeps the dates the user entered (as Project does).
+                es[i], ef[i] = fixed[i]
+                w_es[i], w_ef[i] = cal.work_at(es[i]), cal.work_at(ef[i])
+                early_driver[i] = BY_ACTUAL
+                continue
             actual = actual_starts[i]
             if actual is not None:
                 start = actual
@@ -499,7 +506,12 @@ def run_cpm(net: Network) -> Schedule:
         project_finish = net.project_finish
     else:
         passes.forward(net.project_start, alap_mode=False)
-        project_finish = max(passes.ef[:n])
+        if net.inactive:
+            project_finish = max(
+                (f for i, f in enumerate(passes.ef[:n]) if i not in net.inactive), default=net.project_start
+            )
+        else:
+            project_finish = max(passes.ef[:n])
         passes.backward(project_finish)
     if passes.any_alap:
         passes.forward(net.project_start, alap_mode=True)
@@ -525,6 +537,8 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
             )
         total[i] = slack
         critical[i] = slack <= 0 and net.actual_finish[i] is None
+    for i in net.inactive:  # left out of scheduling: never critical, no slack of their own
+        ls[i], lf[i], total[i], critical[i] = es[i], ef[i], 0, False
     tasks = net.tasks
     m = len(tasks)
     start = [0] * m

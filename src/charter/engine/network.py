@@ -74,6 +74,8 @@ class Network:
     actual_start: list[int | None]
     actual_finish: list[int | None]
     done: list[int]  # working minutes already done (in-progress tasks)
+    inactive: frozenset[int]  # leaves left out of scheduling (no links, no roll-up, no project finish)
+    fixed: dict[int, tuple[int, int]] | None  # manually scheduled leaves: their entered (start, finish)
     links: list[TaskLink]  # as written, for free slack
     e_pred: list[int]
     e_succ: list[int]
@@ -154,9 +156,11 @@ class Network:
         return self.tasks[summary].key
 
 
-def _outline(plan: Plan) -> tuple[list[Task], list[int], list[list[int]]]:
-    """All tasks in WBS order with each one's parent (-1 at the top) and children."""
+def _outline(plan: Plan) -> tuple[list[Task], list[int], list[list[int]], list[int]]:
+    """All tasks in WBS order with each one's parent (-1 at the top) and children, and the
+    inactive summary tasks."""
     tasks: list[Task] = []
+    off: list[int] = []
     parent: list[int] = []
     children: list[list[int]] = []
     stack: list[tuple[Task, int]] = [(task, -1) for task in reversed(plan.tasks)]
@@ -170,7 +174,9 @@ def _outline(plan: Plan) -> tuple[list[Task], list[int], list[list[int]]]:
             children[up].append(i)
         if task.tasks:
             stack.extend((child, i) for child in reversed(task.tasks))
-    return tasks, parent, children
+            if not task.active:
+                off.append(i)
+    return tasks, parent, children, off
 
 
 def _as_datetime(value: PlanDate, *, end_of_day: bool) -> dt.datetime:
@@ -214,7 +220,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     """Index the plan: tasks, leaves, calendars, durations, constraints and expanded links."""
     project = plan.project
     axis = TimeAxis(project.timezone)
-    tasks, parent, children = _outline(plan)
+    tasks, parent, children, inactive_summaries = _outline(plan)
     index = {t.key: i for i, t in enumerate(tasks)}
 
     anchor_value = project.start or project.finish or project.status_date
@@ -252,6 +258,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
             found = []
             for c in children[i]:
                 found.extend([leaf_of_task[c]] if leaf_of_task[c] >= 0 else leaves_of(c))
+            if inactive:
+                found = [leaf for leaf in found if leaf not in inactive]
             leaves_under[i] = found
         return found
 
@@ -274,6 +282,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     actual_start: list[int | None] = [None] * n_leaves
     actual_finish: list[int | None] = [None] * n_leaves
     done = [0] * n_leaves
+    special: list[int] = []  # manually scheduled or inactive leaves
     for leaf, task in enumerate(leaves):
         # Plain attribute reads in one pass: most tasks have only a duration and links.
         fields = task.__dict__
@@ -302,6 +311,15 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
             actual_start[leaf], actual_finish[leaf], done[leaf] = _progress(
                 plan, task, leaf_calendar[leaf], axis, duration[leaf], duration_elapsed[leaf]
             )
+        if fields["manual"] or not fields["active"]:
+            special.append(leaf)
+    inactive, fixed = _special_leaves(
+        tasks, children, leaf_of_task, task_of_leaf, special, inactive_summaries
+    )
+    if fixed is not None:
+        fixed = {
+            leaf: _entered_dates(plan, tasks[task_of_leaf[leaf]], leaf_calendar[leaf], axis) for leaf in fixed
+        }
 
     groups: dict[int, int] = {}
     group_members: dict[int, list[int]] = {}
@@ -314,10 +332,14 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
             continue
         single = leaf_of_task[s_index]
         successors = [single] if single >= 0 else leaves_of(s_index)
+        if inactive and (single in inactive or not successors):
+            continue
         for n, link in enumerate(task.links):
             p_index = index[link.predecessor]
             code = _LINK_CODE[id(link.type)]
             pred = leaf_of_task[p_index]
+            if inactive and (pred in inactive or (pred < 0 and not leaves_of(p_index))):
+                continue  # an inactive task neither drives nor is driven
             lag_value = link.lag
             percent = None
             if pred >= 0:
@@ -369,6 +391,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         actual_start=actual_start,
         actual_finish=actual_finish,
         done=done,
+        inactive=inactive,
+        fixed=fixed,
         links=links,
         e_pred=e_pred,
         e_succ=e_succ,
@@ -402,6 +426,45 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         # A status date means "as of the end of that day".
         network.status = axis.instant(_as_datetime(status_value, end_of_day=True))
     return network
+
+
+def _special_leaves(
+    tasks: list[Task],
+    children: list[list[int]],
+    leaf_of_task: list[int],
+    task_of_leaf: list[int],
+    special: list[int],
+    inactive_summaries: list[int],
+) -> tuple[frozenset[int], dict[int, tuple[int, int]] | None]:
+    """Inactive leaves (an inactive summary makes its sub-tasks inactive too) and the manually
+    scheduled leaves with entered dates (placeholders, filled in by ``_entered_dates``)."""
+    inactive: set[int] = set()
+    fixed: dict[int, tuple[int, int]] = {}
+    pending = list(inactive_summaries)
+    while pending:
+        for c in children[pending.pop()]:
+            if leaf_of_task[c] >= 0:
+                inactive.add(leaf_of_task[c])
+            else:
+                pending.append(c)
+    for leaf in special:
+        task = tasks[task_of_leaf[leaf]]
+        if not task.active:
+            inactive.add(leaf)
+        elif task.manual and task.scheduled_start is not None and leaf not in inactive:
+            fixed[leaf] = (0, 0)
+    return frozenset(inactive), fixed or None
+
+
+def _entered_dates(plan: Plan, task: Task, cal: WorkingTime, axis: TimeAxis) -> tuple[int, int]:
+    """A manually scheduled task's start and finish as the user entered them."""
+    assert task.scheduled_start is not None
+    start = axis.instant(_as_datetime(task.scheduled_start, end_of_day=False))
+    if task.scheduled_finish is not None:
+        finish = axis.instant(_as_datetime(task.scheduled_finish, end_of_day=True))
+    else:
+        finish = cal.add(start, task_duration_minutes(plan, task)[0])
+    return start, max(finish, start)
 
 
 def _progress(

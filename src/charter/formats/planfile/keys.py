@@ -33,6 +33,7 @@ PROJECT = {
     "status_date": "progress is as of this date",
     "currency": "currency of costs, e.g. EUR",
     "description": "what the project is for",
+    "extensions": "data Charter keeps but does not model (e.g. from an imported Project file), by source",
 }
 
 CALENDAR = {
@@ -84,6 +85,11 @@ TASK = {
     "finishes_after_start": "start-to-finish links",
     "notes": "free text",
     "tags": "labels",
+    "manual": "true for a manually scheduled task: it keeps scheduled_start and scheduled_finish",
+    "active": "false to keep the task in the plan but leave it out of scheduling (default true)",
+    "scheduled_start": "the start a manually scheduled task keeps",
+    "scheduled_finish": "the finish a manually scheduled task keeps",
+    "extensions": "data Charter keeps but does not model (e.g. from an imported Project file), by source",
     "tasks": "sub-tasks (makes this a summary task)",
 }
 

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -336,7 +336,24 @@ class _Reader:
         for field, (low, high) in limits.items():
             if field in m:
                 values[field] = self.number(m[field], f"project.{field}", low=low, high=high)
+        if "extensions" in m:
+            values["extensions"] = self.extensions(m["extensions"], "project.extensions")
         return Project.model_validate(values)
+
+    def extensions(self, node: yaml.Node, path: str) -> dict[str, Any]:
+        """Data kept for other tools: a mapping of text, lists and mappings, taken as it is."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{path} should be a mapping", path=path)
+        value = self.free_data(node)
+        assert isinstance(value, dict)
+        return value
+
+    def free_data(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return {self.scalar_text(k): self.free_data(v) for k, v in node.value}
+        if isinstance(node, yaml.SequenceNode):
+            return [self.free_data(item) for item in node.value]
+        return None if self.is_null(node) else str(node.value)
 
     def calendars(self, node: yaml.Node) -> dict[str, Calendar]:
         if not isinstance(node, yaml.MappingNode):
@@ -524,6 +541,14 @@ class _Reader:
             task.notes = self.text(m["notes"], f"{tp} notes")
         if "tags" in m:
             task.tags = self.strings(m["tags"], f"{tp} tags")
+        for field in ("manual", "active"):
+            if field in m:
+                setattr(task, field, self.boolean(m[field], f"{tp} {field}"))
+        for field in ("scheduled_start", "scheduled_finish"):
+            if field in m:
+                setattr(task, field, self.date(m[field], f"{tp} {field}"))
+        if "extensions" in m:
+            task.extensions = self.extensions(m["extensions"], f"{tp} extensions")
         if "tasks" in m and not self.is_null(m["tasks"]):
             task.tasks = self.tasks(m["tasks"], f"{tp} tasks")
         self.check_task(task, m)

@@ -147,6 +147,8 @@ def _project(project: Project) -> dict[str, Any]:
         value = getattr(project, field)
         if value is not None:
             out[field] = value
+    if project.extensions:
+        out["extensions"] = project.extensions
     return out
 
 
@@ -272,6 +274,16 @@ def _task(task: Task) -> dict[str, Any]:
         out["notes"] = task.notes
     if task.tags:
         out["tags"] = _FlowList(task.tags)
+    if task.manual:
+        out["manual"] = True
+    if not task.active:
+        out["active"] = False
+    for field in ("scheduled_start", "scheduled_finish"):
+        value = getattr(task, field)
+        if value is not None:
+            out[field] = _date(value)
+    if task.extensions:
+        out["extensions"] = task.extensions
     if task.tasks:
         out["tasks"] = [_task(child) for child in task.tasks]
         return out

@@ -1,0 +1,139 @@
+"""Charter's dates against the dates Microsoft Project computed, on the oracle files.
+
+For every ``../shared/oracles/msproject/xml/<name>.xml``: read it with Charter's MSPDI reader,
+schedule it with Charter from the project start (Charter derives every date itself; the dates
+stored in the file are only compared against), and compare start, finish, early and late
+start and finish and total slack of every task that is neither a summary nor manually
+scheduled with ``expected/<name>.json``. Dates are compared in working time on the task's
+calendar, as the oracle's README says: two instants are equal when no working time lies
+between them (so 17:00 equals 08:00 on the next working day). Slack is equal within a minute.
+
+Prints per file its grade, the tasks compared and the share matching on all fields, then the
+totals per grade against the acceptance figures (>= 99.5 % per grade-A file, >= 95 % over B).
+
+    .venv/bin/python benchmarks/msproject_oracle.py            # all files
+    .venv/bin/python benchmarks/msproject_oracle.py -v NAME    # show the mismatches of NAME
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from charter.engine.cpm import Schedule, schedule
+from charter.errors import CharterError
+from charter.formats.mspdi import load_mspdi
+
+ROOT = Path(__file__).resolve().parents[1]
+ORACLE = ROOT.parent / "shared" / "oracles" / "msproject"
+DATE_FIELDS = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish")
+SLACK_TOLERANCE = 1  # minutes
+
+
+@dataclass
+class FileResult:
+    name: str
+    grade: str
+    compared: int = 0
+    matching: int = 0
+    error: str | None = None
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.matching / self.compared if self.compared else 100.0
+
+
+def compare_file(xml: Path, expected: dict[str, Any]) -> FileResult:
+    result = FileResult(xml.stem, str(expected.get("grade", "?")))
+    try:
+        plan = load_mspdi(xml)
+        computed = schedule(plan)
+    except CharterError as exc:
+        result.error = str(exc).splitlines()[0]
+        result.compared = sum(1 for t in expected["tasks"] if not t["summary"] and not t["manual"])
+        return result
+    for row in expected["tasks"]:
+        if row["summary"] or row["manual"]:
+            continue
+        result.compared += 1
+        problems = compare_task(computed, row)
+        if problems:
+            result.mismatches.append(f"  uid {row['uid']} {row.get('name') or ''}: " + "; ".join(problems))
+        else:
+            result.matching += 1
+    return result
+
+
+def compare_task(computed: Schedule, row: dict[str, Any]) -> list[str]:
+    net = computed.network
+    key = str(row["uid"])
+    if key not in net.index:
+        return ["not in Charter's plan"]
+    t = net.index[key]
+    leaf = net.leaf_of_task[t]
+    if leaf < 0:
+        return ["a summary in Charter's plan"]
+    cal = net.leaf_calendar[leaf]
+    problems: list[str] = []
+    for name in DATE_FIELDS:
+        want = row.get(name)
+        if want is None:
+            continue
+        mine = getattr(computed, name)[t]
+        stored = net.axis.instant(dt.datetime.fromisoformat(want))
+        if cal.work_at(mine) != cal.work_at(stored):
+            problems.append(f"{name} {net.axis.local(mine):%Y-%m-%dT%H:%M} != {want}")
+    want_slack = row.get("total_slack_minutes")
+    if want_slack is not None and abs(computed.total_slack[t] - want_slack) > SLACK_TOLERANCE:
+        problems.append(f"total_slack {computed.total_slack[t]} != {want_slack}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", nargs="*", metavar="NAME", help="show mismatches (of NAMEs)")
+    parser.add_argument("--oracle", type=Path, default=ORACLE, help="oracle folder (default: %(default)s)")
+    args = parser.parse_args(argv)
+    xml_dir, expected_dir = args.oracle / "xml", args.oracle / "expected"
+    if not xml_dir.is_dir():
+        print(f"no oracle files at {xml_dir} (../shared is absent): nothing to compare")
+        return 0
+    results: list[FileResult] = []
+    for xml in sorted(xml_dir.glob("*.xml")):
+        expected_file = expected_dir / f"{xml.stem}.json"
+        if not expected_file.is_file():
+            continue
+        results.append(compare_file(xml, json.loads(expected_file.read_text(encoding="utf-8"))))
+    results.sort(key=lambda r: (r.grade, r.name))
+    print(f"{'file':<58} grade  tasks  matching")
+    for r in results:
+        status = f"{r.percent:6.1f} %" if r.error is None else f"error: {r.error}"
+        flag = "" if r.grade != "A" or r.percent >= 99.5 else "  < 99.5 %"
+        print(f"{r.name:<58} {r.grade:^5} {r.compared:>6}  {status}{flag}")
+        if args.verbose is not None and (not args.verbose or r.name in args.verbose):
+            for line in r.mismatches:
+                print(line)
+    print()
+    for grade in sorted({r.grade for r in results}):
+        chosen = [r for r in results if r.grade == grade]
+        compared = sum(r.compared for r in chosen)
+        matching = sum(r.matching for r in chosen)
+        share = 100.0 * matching / compared if compared else 100.0
+        if grade == "A":
+            passed = sum(1 for r in chosen if r.error is None and r.percent >= 99.5)
+            verdict = f"{passed}/{len(chosen)} files >= 99.5 %"
+        else:
+            verdict = "PASS (>= 95 %)" if share >= 95.0 else "FAIL (< 95 %)"
+        figures = f"{len(chosen)} files, {matching}/{compared} tasks match ({share:.1f} %)"
+        print(f"grade {grade}: {figures}; {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

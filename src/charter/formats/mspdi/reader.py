@@ -1,0 +1,405 @@
+"""Read Microsoft Project XML (MSPDI) into a :class:`~charter.domain.Plan`.
+
+Tasks keep Project's UniqueID as their key (PLANFILE.md). Only a file's *inputs* are read into
+the plan — durations, links, calendars, constraints, deadlines, actuals and the dates of
+manually scheduled tasks; the dates Project computed are kept with everything else Charter
+does not model under ``extensions["mspdi"]``, for comparison and export, never for scheduling.
+Converted files leave out zero values (a missing ``Duration`` or ``Work`` means zero).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from charter.domain import (
+    Assignment,
+    Calendar,
+    Constraint,
+    ConstraintType,
+    Duration,
+    Link,
+    LinkType,
+    Plan,
+    Project,
+    Rate,
+    Resource,
+    Task,
+)
+from charter.domain.resource import ResourceKind
+from charter.domain.values import WorkUnits
+from charter.errors import CharterError, ImportFileError, Location
+from charter.formats.mspdi.calendars import read_calendar, unique_key
+from charter.formats.mspdi.values import duration_in, lag_from, parse_datetime, parse_iso_minutes
+from charter.formats.mspdi.xmltree import Node, parse_xml, read_xml_file
+from charter.formats.planfile.reader import validate_references
+from charter.gcpause import paused_gc
+
+CONSTRAINTS = {
+    "0": ConstraintType.ASAP,
+    "1": ConstraintType.ALAP,
+    "2": ConstraintType.MSO,
+    "3": ConstraintType.MFO,
+    "4": ConstraintType.SNET,
+    "5": ConstraintType.SNLT,
+    "6": ConstraintType.FNET,
+    "7": ConstraintType.FNLT,
+}
+LINK_TYPES = {"0": LinkType.FF, "1": LinkType.FS, "2": LinkType.SF, "3": LinkType.SS}
+RESOURCE_KINDS: dict[str, ResourceKind] = {"0": "material", "1": "work", "2": "cost"}
+UNASSIGNED = "-65535"
+EXTENSION = "mspdi"
+
+# Task elements read into the plan (the rest is kept under extensions).
+_TASK_READ = frozenset(
+    {
+        "UID",
+        "Name",
+        "IsNull",
+        "OutlineLevel",
+        "Summary",
+        "Milestone",
+        "Duration",
+        "DurationFormat",
+        "Work",
+        "ConstraintType",
+        "ConstraintDate",
+        "Deadline",
+        "CalendarUID",
+        "PercentComplete",
+        "ActualStart",
+        "ActualFinish",
+        "RemainingDuration",
+        "Active",
+        "Manual",
+        "Priority",
+        "Notes",
+        "PredecessorLink",
+    }
+)
+_PROJECT_READ = frozenset(
+    {
+        "Name",
+        "Title",
+        "StartDate",
+        "FinishDate",
+        "ScheduleFromStart",
+        "CalendarUID",
+        "MinutesPerDay",
+        "MinutesPerWeek",
+        "DaysPerMonth",
+        "StatusDate",
+        "CurrencyCode",
+        "Subject",
+    }
+)
+
+
+def load_mspdi(path: str | Path) -> Plan:
+    """Read the Microsoft Project XML file at ``path``."""
+    data, name = read_xml_file(path)
+    return parse_mspdi(data, name)
+
+
+def parse_mspdi(data: bytes | str, name: str = "<mspdi>") -> Plan:
+    """Read MSPDI text or bytes; ``name`` is used in error messages."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with paused_gc():
+        return _Reader(name).read(Node(parse_xml(raw, name)))
+
+
+class _Reader:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.notes: list[str] = []
+        self.units = WorkUnits()
+
+    # -- helpers -----------------------------------------------------------------------
+    def fail(self, where: str, what: str) -> ImportFileError:
+        return ImportFileError(
+            f"{where}: {what}",
+            where=Location(file=self.name, path=where),
+            fix="correct the value in Microsoft Project and save the XML again",
+        )
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def date(self, node: Node, field: str, where: str) -> dt.datetime | None:
+        text = node.text(field)
+        if text is None:
+            return None
+        try:
+            return parse_datetime(text)
+        except ValueError as exc:
+            raise self.fail(f"{where} {field}", str(exc)) from None
+
+    def minutes(self, node: Node, field: str, where: str) -> float | None:
+        text = node.text(field)
+        if text is None:
+            return None
+        try:
+            return parse_iso_minutes(text)
+        except ValueError as exc:
+            raise self.fail(f"{where} {field}", str(exc)) from None
+
+    def number(self, node: Node, field: str, where: str) -> float | None:
+        text = node.text(field)
+        if text is None:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise self.fail(f"{where} {field}", f"'{text}' is not a number") from None
+
+    def integer(self, node: Node, field: str, where: str) -> int | None:
+        value = self.number(node, field, where)
+        return None if value is None else round(value)
+
+    # -- the document ------------------------------------------------------------------
+    def read(self, root: Node) -> Plan:
+        project = self.project(root)
+        calendars, by_uid = self.calendars(root)
+        calendar_uid = root.text("CalendarUID")
+        if calendar_uid in by_uid:
+            project.calendar = by_uid[calendar_uid]
+        elif calendars:
+            project.calendar = next(iter(calendars))
+        resources, resource_keys = self.resources(root, by_uid)
+        tasks = self.tasks(root, by_uid, resources, resource_keys)
+        if self.notes:
+            project.extensions.setdefault(EXTENSION, {})["notes"] = list(self.notes)
+        plan = Plan(project=project, calendars=calendars, resources=resources, tasks=tasks)
+        try:
+            validate_references(plan)
+        except CharterError as exc:
+            path = exc.where.path if exc.where is not None else None
+            raise ImportFileError(exc.what, where=Location(file=self.name, path=path)) from None
+        return plan
+
+    def project(self, root: Node) -> Project:
+        where = "project"
+        per_day = self.number(root, "MinutesPerDay", where) or 480
+        per_week = self.number(root, "MinutesPerWeek", where) or 2400
+        per_month = self.number(root, "DaysPerMonth", where) or 20
+        if not (30 <= per_day <= 1440 and 30 <= per_week <= 10080 and 1 <= per_month <= 31):
+            raise self.fail(where, "MinutesPerDay, MinutesPerWeek or DaysPerMonth is out of range")
+        self.units = WorkUnits(round(per_day), round(per_week), round(per_month))
+        start = self.date(root, "StartDate", where)
+        finish = self.date(root, "FinishDate", where)
+        from_finish = root.text("ScheduleFromStart") == "0"
+        if from_finish and finish is None:
+            raise self.fail(where, "the project is scheduled from its finish but has no FinishDate")
+        if not from_finish and start is None:
+            raise self.fail(where, "the project has no StartDate")
+        extra: dict[str, Any] = root.simple_fields(_PROJECT_READ)
+        if from_finish and start is not None:
+            extra["StartDate"] = root.text("StartDate")
+        return Project(
+            name=root.text("Title") or root.text("Name") or Path(self.name).stem,
+            start=None if from_finish else start,
+            finish=finish if from_finish else None,
+            hours_per_day=per_day / 60,
+            hours_per_week=per_week / 60,
+            days_per_month=per_month,
+            status_date=self.date(root, "StatusDate", where),
+            currency=root.text("CurrencyCode"),
+            description=root.text("Subject"),
+            extensions={EXTENSION: extra},
+        )
+
+    def calendars(self, root: Node) -> tuple[dict[str, Calendar], dict[str, str]]:
+        nodes = root.all("Calendars/Calendar")
+        taken: set[str] = set()
+        by_uid: dict[str, str] = {}
+        for node in nodes:
+            uid = node.text("UID")
+            if uid is None:
+                raise self.fail("a calendar", "it has no UID")
+            if uid in by_uid:
+                raise self.fail(f"calendar UID {uid}", "two calendars share this UID")
+            by_uid[uid] = unique_key(node.text("Name") or "", taken, f"calendar-{uid}")
+        result: dict[str, Calendar] = {}
+        for node in nodes:
+            uid = node.text("UID") or ""
+            base = node.text("BaseCalendarUID")
+            parent = (
+                by_uid.get(base) if base not in (None, "-1") and node.text("IsBaseCalendar") != "1" else None
+            )
+            if base not in (None, "-1") and node.text("IsBaseCalendar") != "1" and parent is None:
+                self.note(f"calendar UID {uid}: its base calendar UID {base} is missing")
+            result[by_uid[uid]] = read_calendar(node, by_uid[uid], parent, self.fail, self.note)
+        return result, by_uid
+
+    def resources(self, root: Node, calendars: dict[str, str]) -> tuple[dict[str, Resource], dict[str, str]]:
+        result: dict[str, Resource] = {}
+        keys: dict[str, str] = {}
+        taken: set[str] = set()
+        for node in root.all("Resources/Resource"):
+            uid = node.text("UID")
+            if uid is None or node.text("IsNull") == "1" or (uid == "0" and node.text("Name") is None):
+                continue
+            where = f"resource UID {uid}"
+            key = unique_key(node.text("Name") or "", taken, f"resource-{uid}")
+            keys[uid] = key
+            rate = self.number(node, "StandardRate", where)
+            units = self.number(node, "MaxUnits", where)
+            resource = Resource(
+                key=key,
+                name=node.text("Name"),
+                kind=RESOURCE_KINDS.get(node.text("Type") or "1", "work"),
+                units=units if units is not None else 1.0,
+                calendar=calendars.get(node.text("CalendarUID") or ""),
+                rate=Rate(amount=rate, per="h") if rate else None,
+                email=node.text("EmailAddress"),
+            )
+            result[key] = resource
+        return result, keys
+
+    # -- tasks -------------------------------------------------------------------------
+    def tasks(
+        self,
+        root: Node,
+        calendars: dict[str, str],
+        resources: dict[str, Resource],
+        resource_keys: dict[str, str],
+    ) -> list[Task]:
+        assignments: dict[str, list[Assignment]] = {}
+        for node in root.all("Assignments/Assignment"):
+            task_uid, resource_uid = node.text("TaskUID"), node.text("ResourceUID")
+            if task_uid is None or resource_uid in (None, UNASSIGNED) or resource_uid not in resource_keys:
+                continue
+            where = f"assignment UID {node.text('UID')}"
+            work = self.minutes(node, "Work", where)
+            assignments.setdefault(task_uid, []).append(
+                Assignment(
+                    resource=resource_keys[resource_uid],
+                    units=self.number(node, "Units", where),
+                    work=Duration(value=work, unit="m") if work else None,
+                )
+            )
+        top: list[Task] = []
+        stack: list[tuple[int, Task]] = []
+        rows: list[tuple[Node, Task, Task | None]] = []
+        seen: set[str] = set()
+        for node in root.all("Tasks/Task"):
+            uid = node.text("UID")
+            if uid is None:
+                raise self.fail(f"task ID {node.text('ID') or '?'}", "it has no UID")
+            if node.text("IsNull") == "1":
+                continue
+            level = self.integer(node, "OutlineLevel", f"task UID {uid}")
+            if uid == "0" or level == 0:
+                continue  # the project summary row
+            if uid in seen:
+                raise self.fail(f"task UID {uid}", "two tasks share this UID")
+            seen.add(uid)
+            task = self.task(node, uid, calendars)
+            task.resources = assignments.get(uid, [])
+            depth = level if level is not None and level > 0 else 1
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            (parent.tasks if parent else top).append(task)
+            if parent is not None and not parent.active:
+                task.active = False  # the sub-tasks of an inactive summary are inactive too
+            stack.append((depth, task))
+            rows.append((node, task, parent))
+        self.finish_summaries(rows)
+        self.links(rows, seen)
+        return top
+
+    def task(self, node: Node, uid: str, calendars: dict[str, str]) -> Task:
+        where = f"task UID {uid}"
+        task = Task(key=uid, name=node.text("Name"))
+        fmt = self.integer(node, "DurationFormat", where)
+        minutes = self.minutes(node, "Duration", where) or 0.0
+        task.duration = duration_in(minutes, fmt, self.units)
+        work = self.minutes(node, "Work", where)
+        if work:
+            task.work = Duration(value=work, unit="m")
+        task.milestone = node.text("Milestone") == "1"
+        priority = self.integer(node, "Priority", where)
+        if priority is not None:
+            task.priority = min(max(priority, 0), 1000)
+        kind = CONSTRAINTS.get(node.text("ConstraintType") or "0")
+        if kind is None:
+            raise self.fail(f"{where} ConstraintType", f"'{node.text('ConstraintType')}' is not 0-7")
+        if kind is not ConstraintType.ASAP:
+            date = self.date(node, "ConstraintDate", where) if kind.needs_date else None
+            if kind.needs_date and date is None:
+                self.note(f"{where}: {kind.value} constraint without a ConstraintDate is ignored")
+            else:
+                task.constraint = Constraint(type=kind, date=date)
+        task.deadline = self.date(node, "Deadline", where)
+        calendar = node.text("CalendarUID")
+        if calendar not in (None, "-1"):
+            if calendar not in calendars:
+                self.note(f"{where}: its calendar UID {calendar} is missing; the project calendar is used")
+            else:
+                task.calendar = calendars[calendar]
+        task.actual_start = self.date(node, "ActualStart", where)
+        task.actual_finish = self.date(node, "ActualFinish", where)
+        if task.actual_start is not None:
+            percent = self.number(node, "PercentComplete", where) or 0.0
+            task.percent_complete = 1.0 if task.actual_finish is not None else min(max(percent / 100, 0), 1)
+            remaining = self.minutes(node, "RemainingDuration", where)
+            if task.actual_finish is None:
+                task.remaining = duration_in(remaining or 0.0, fmt, self.units)
+        task.active = node.text("Active") != "0"
+        task.manual = node.text("Manual") == "1"
+        if task.manual:
+            task.scheduled_start = self.date(node, "Start", where)
+            task.scheduled_finish = self.date(node, "Finish", where)
+        task.notes = node.text("Notes")
+        extra: dict[str, Any] = node.simple_fields(_TASK_READ)
+        baselines = [b.simple_fields(frozenset()) for b in node.children("Baseline")]
+        if baselines:
+            extra["Baseline"] = baselines
+        attributes = [a.simple_fields(frozenset()) for a in node.children("ExtendedAttribute")]
+        if attributes:
+            extra["ExtendedAttribute"] = attributes
+        task.extensions = {EXTENSION: extra}
+        return task
+
+    def finish_summaries(self, rows: list[tuple[Node, Task, Task | None]]) -> None:
+        """A task with sub-tasks is a summary: its dates come from them, so it has no duration."""
+        for _, task, _parent in rows:
+            if task.tasks:
+                task.duration = task.work = None
+                task.milestone = task.manual = False
+                task.scheduled_start = task.scheduled_finish = None
+                task.actual_start = task.actual_finish = task.remaining = None
+                task.percent_complete = 0.0
+                task.resources = []
+
+    def links(self, rows: list[tuple[Node, Task, Task | None]], known: set[str]) -> None:
+        ancestors: dict[str, set[str]] = {}
+        for _, task, parent in rows:
+            ancestors[task.key] = ({parent.key} | ancestors[parent.key]) if parent else set()
+        for node, task, _parent in rows:
+            where = f"task UID {task.key}"
+            for link in node.children("PredecessorLink"):
+                pred = link.text("PredecessorUID")
+                if pred is None:
+                    raise self.fail(f"{where} PredecessorLink", "it has no PredecessorUID")
+                if link.text("CrossProject") == "1":
+                    self.note(f"{where}: the link from another project ({pred}) is left out")
+                    continue
+                if pred not in known:
+                    self.note(
+                        f"{where}: its predecessor UID {pred} is not a task in this file; link left out"
+                    )
+                    continue
+                if pred == task.key or pred in ancestors[task.key] or task.key in ancestors[pred]:
+                    self.note(f"{where}: the link with UID {pred} joins a task and its own summary; left out")
+                    continue
+                kind = LINK_TYPES.get(link.text("Type") or "1")
+                if kind is None:
+                    raise self.fail(f"{where} PredecessorLink Type", f"'{link.text('Type')}' is not 0-3")
+                lag = self.integer(link, "LinkLag", where) or 0
+                lag_format = self.integer(link, "LagFormat", where)
+                task.links.append(
+                    Link(predecessor=pred, type=kind, lag=lag_from(lag, lag_format, self.units))
+                )

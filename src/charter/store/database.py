@@ -1,0 +1,59 @@
+"""Where the database is and how every connection to it is set up.
+
+SQLite is the default, one file in the data directory; PostgreSQL is reached through a URL
+(``CHARTER_DATABASE_URL``, read by the caller). Nothing here runs at import time: engines are
+made on request and belong to the :class:`~charter.store.repository.Store` that made them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+DATABASE_FILE = "charter.db"
+BUSY_TIMEOUT_MS = 30_000
+WRITE = "charter_write"
+"""Execution option marking a connection whose transaction will write (see :func:`make_engine`)."""
+
+
+def database_url(data_dir: Path) -> str:
+    """The SQLite URL of the database file inside ``data_dir`` (which must exist)."""
+    return f"sqlite:///{(Path(data_dir) / DATABASE_FILE).resolve()}"
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine for ``url``; for SQLite, with every connection set up for safe concurrent use.
+
+    SQLite connections get WAL (readers never block the writer), ``synchronous=FULL`` (an
+    acknowledged commit survives a power cut), a busy timeout (writers queue instead of failing)
+    and foreign keys. Python's sqlite3 driver is told to keep out of transaction control, so that
+    we emit BEGIN ourselves: ``BEGIN IMMEDIATE`` for a transaction that will write, which takes the
+    write lock up front. A deferred BEGIN that reads and then writes can otherwise fail with
+    "database is locked" when another writer committed in between, whatever the busy timeout.
+    """
+    engine = sa.create_engine(url, **options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver must not BEGIN on its own
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,113 @@
+"""The database tables, as typed SQLAlchemy ORM classes.
+
+A project's plan-level data (settings, calendars, resources, risks, baselines and whatever the
+``Plan`` gains later) is one JSON document; tasks are rows, so that a single task can be read and
+changed on its own, with its own version. A task row holds the ``Task``'s own fields as JSON
+(everything but ``key`` and ``tasks``), so new domain fields need no schema change.
+
+Plain ``JSON`` is used on every backend (not PostgreSQL's JSONB, which reorders keys): key
+order is part of what makes an exported plan file read the same as the imported one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+VISIBILITIES = ("private", "public")
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An instant in UTC: aware datetimes in, aware UTC datetimes out, on every backend.
+
+    SQLite has no time zones, so the value is stored as naive UTC there.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"{value!r} has no time zone; the store keeps instants in UTC")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 — SQLAlchemy's declared class attribute
+        dict[str, Any]: sa.JSON(),
+        dt.datetime: UTCDateTime(),
+    }
+
+
+class ProjectRow(Base):
+    __tablename__ = "projects"
+    __table_args__ = (sa.CheckConstraint(sa.column("visibility").in_(VISIBILITIES), name="visibility"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.Text)
+    """A copy of ``plan_data["project"]["name"]`` for listing without reading the JSON."""
+    visibility: Mapped[str] = mapped_column(sa.String(16))
+    plan_data: Mapped[dict[str, Any]]
+    """The plan without its tasks: ``Plan.model_dump(mode="json", exclude={"tasks"})``."""
+    version: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    deleted_at: Mapped[dt.datetime | None]
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "key"),
+        sa.Index("ix_tasks_project_position", "project_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.Text)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    """Place in the WBS (pre-order over the whole project); ordering only, gaps allowed."""
+    data: Mapped[dict[str, Any]]
+    version: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    deleted_at: Mapped[dt.datetime | None]
+    """Set when the task went to the trash; the rows deleted together share the instant."""
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_project_at", "project_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime]
+    actor: Mapped[str | None] = mapped_column(sa.Text)
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id", ondelete="SET NULL"))
+    entity: Mapped[str] = mapped_column(sa.String(32))
+    entity_key: Mapped[str] = mapped_column(sa.Text)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))

@@ -1,0 +1,58 @@
+"""What the store hands out: plain frozen records, detached from any database session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from charter.domain import Task
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectInfo:
+    key: str
+    name: str
+    visibility: str
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTask:
+    """One task with what the store knows about it.
+
+    ``task`` carries the task's own fields only (``task.tasks`` is empty); ``children`` names
+    its live sub-tasks, so ``is_summary`` is read from here. ``version`` is what a later write
+    must quote (the REST API's ``ETag``).
+    """
+
+    project: str
+    task: Task
+    parent: str | None
+    children: tuple[str, ...]
+    position: int
+    version: int
+    updated_at: dt.datetime
+    deleted_at: dt.datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return self.task.key
+
+    @property
+    def is_summary(self) -> bool:
+        return bool(self.children)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: dt.datetime
+    actor: str | None
+    project: str | None
+    entity: str
+    entity_key: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

@@ -1,0 +1,163 @@
+"""Row-level steps of the store's operations; each runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from charter.domain import Task
+from charter.errors import ConflictError, InvalidChangeError, Location, NotFoundError
+from charter.store import codec
+from charter.store.models import ProjectRow, TaskRow
+from charter.store.records import StoredTask
+
+
+def project(session: Session, key: str, *, deleted: bool | None = False) -> ProjectRow:
+    query = sa.select(ProjectRow).where(ProjectRow.key == key)
+    if deleted is False:
+        query = query.where(ProjectRow.deleted_at.is_(None))
+    project = session.scalar(query)
+    if project is None:
+        raise NotFoundError(f"there is no project '{key}'", where=Location(path=f"project:{key}"))
+    return project
+
+
+def task(session: Session, project: ProjectRow, task_key: str) -> TaskRow:
+    row = session.scalar(
+        sa.select(TaskRow).where(
+            TaskRow.project_id == project.id, TaskRow.key == task_key, TaskRow.deleted_at.is_(None)
+        )
+    )
+    if row is None:
+        raise NotFoundError(
+            f"project '{project.key}' has no task '{task_key}'",
+            where=Location(path=f"task:{task_key}"),
+            fix="check the key; a deleted task is in the trash and can be restored",
+        )
+    return row
+
+
+def live_rows(session: Session, project: ProjectRow) -> list[TaskRow]:
+    return list(
+        session.scalars(
+            sa.select(TaskRow)
+            .where(TaskRow.project_id == project.id, TaskRow.deleted_at.is_(None))
+            .order_by(TaskRow.position)
+        ).all()
+    )
+
+
+def subtree(root: TaskRow, rows: Sequence[TaskRow]) -> list[TaskRow]:
+    """``root`` and those of ``rows`` below it, parents first."""
+    children: dict[int, list[TaskRow]] = {}
+    for r in rows:
+        if r.parent_id is not None:
+            children.setdefault(r.parent_id, []).append(r)
+    found = [root]
+    for r in found:  # grows while iterating: a breadth-first walk
+        found.extend(children.get(r.id, []))
+    return found
+
+
+def stored(session: Session, project: ProjectRow, row: TaskRow) -> StoredTask:
+    parent = None if row.parent_id is None else session.get_one(TaskRow, row.parent_id).key
+    children = session.scalars(
+        sa.select(TaskRow.key)
+        .where(TaskRow.parent_id == row.id, TaskRow.deleted_at.is_(None))
+        .order_by(TaskRow.position)
+    ).all()
+    return StoredTask(
+        project=project.key,
+        task=codec.decode_task(row.key, row.data),
+        parent=parent,
+        children=tuple(children),
+        position=row.position,
+        version=row.version,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+    )
+
+
+def check_version(row: TaskRow, expected: int) -> None:
+    if row.version != expected:
+        raise ConflictError(
+            f"task '{row.key}' has changed since you read it (it is at version {row.version}, "
+            f"you had version {expected})",
+            where=Location(path=f"task:{row.key}"),
+            fix="read the task again, then re-apply your change",
+        )
+
+
+def bump(session: Session, row: TaskRow, expected: int, **values: Any) -> None:
+    """UPDATE the row to the next version, only if it is still at ``expected``.
+
+    The version condition is what makes a lost update impossible under concurrency: a writer
+    that read the same version but commits second matches no row.
+    """
+    result = session.execute(
+        sa.update(TaskRow)
+        .where(TaskRow.id == row.id, TaskRow.version == expected)
+        .values(version=expected + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if cast("sa.CursorResult[Any]", result).rowcount != 1:
+        raise ConflictError(
+            f"task '{row.key}' was changed by someone else at the same moment",
+            where=Location(path=f"task:{row.key}"),
+            fix="read the task again, then re-apply your change",
+        )
+    session.expire(row)
+
+
+def validated(task_key: str, data: dict[str, Any]) -> Task:
+    try:
+        return codec.decode_task(task_key, data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise InvalidChangeError(
+            f"task '{task_key}': {field}: {first['msg']}",
+            where=Location(path=f"task:{task_key}.{field}"),
+            fix="send a value of the field's type (see `charter schema`), or only known fields",
+        ) from None
+
+
+def check_references(session: Session, project: ProjectRow, task: Task) -> None:
+    """A changed task may only name tasks, calendars and resources the project has."""
+    predecessors = {link.predecessor for link in task.links}
+    if task.key in predecessors:
+        raise InvalidChangeError(
+            f"task '{task.key}' cannot link to itself", where=Location(path=f"task:{task.key}.links")
+        )
+    if predecessors:
+        found = set(
+            session.scalars(
+                sa.select(TaskRow.key).where(
+                    TaskRow.project_id == project.id,
+                    TaskRow.deleted_at.is_(None),
+                    TaskRow.key.in_(predecessors),
+                )
+            ).all()
+        )
+        for missing in sorted(predecessors - found):
+            raise InvalidChangeError(
+                f"task '{task.key}' links to '{missing}', which is not a task in this project",
+                where=Location(path=f"task:{task.key}.links"),
+            )
+    calendars = project.plan_data.get("calendars", {})
+    if task.calendar is not None and task.calendar not in calendars and task.calendar != "standard":
+        raise InvalidChangeError(
+            f"task '{task.key}' uses calendar '{task.calendar}', which this project does not have",
+            where=Location(path=f"task:{task.key}.calendar"),
+        )
+    resources = project.plan_data.get("resources", {})
+    for assignment in task.resources:
+        if assignment.resource not in resources:
+            raise InvalidChangeError(
+                f"task '{task.key}' assigns '{assignment.resource}', which is not a resource here",
+                where=Location(path=f"task:{task.key}.resources"),
+            )

@@ -1,0 +1,48 @@
+"""Store fixtures: a fresh, migrated SQLite database in the test's temporary directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from charter.formats.planfile import parse_plan
+from charter.store import Store, database_url, open_store, upgrade
+from tests.conftest import plan_text
+
+SMALL = plan_text(
+    """
+    calendars:
+      standard: {week: {mon-fri: "08:00-12:00, 13:00-17:00"}}
+    resources:
+      alice: {name: Alice, units: 100%, rate: 95/h}
+    tasks:
+      - key: design
+        name: Design
+        tasks:
+          - {key: arch, name: Architecture, duration: 5d, resources: [alice]}
+          - {key: review, name: Design review, duration: 2d, after: [arch]}
+      - {key: build, name: Build, work: 80h, resources: [alice], after: ["design +2d"]}
+      - {key: notes, name: Loose end, duration: 1d}
+      - {key: golive, name: Go-live, milestone: true, after: [build]}
+    """
+)
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    result = database_url(tmp_path)
+    upgrade(result)
+    return result
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    with open_store(url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def project(store: Store) -> str:
+    return store.import_plan(parse_plan(SMALL), actor="alice")
