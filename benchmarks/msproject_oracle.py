@@ -18,7 +18,6 @@ totals per grade against the acceptance figures (>= 99.5 % per grade-A file, >= 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from dataclasses import dataclass, field
@@ -28,11 +27,11 @@ from typing import Any
 from charter.engine.cpm import Schedule, schedule
 from charter.errors import CharterError
 from charter.formats.mspdi import load_mspdi
+from charter.formats.mspdi.compare import DATE_FIELDS
+from charter.formats.mspdi.compare import compare_task as compare_stored
 
 ROOT = Path(__file__).resolve().parents[1]
 ORACLE = ROOT.parent / "shared" / "oracles" / "msproject"
-DATE_FIELDS = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish")
-SLACK_TOLERANCE = 1  # minutes
 
 
 @dataclass
@@ -71,28 +70,9 @@ def compare_file(xml: Path, expected: dict[str, Any]) -> FileResult:
 
 
 def compare_task(computed: Schedule, row: dict[str, Any]) -> list[str]:
-    net = computed.network
-    key = str(row["uid"])
-    if key not in net.index:
-        return ["not in Charter's plan"]
-    t = net.index[key]
-    leaf = net.leaf_of_task[t]
-    if leaf < 0:
-        return ["a summary in Charter's plan"]
-    cal = net.leaf_calendar[leaf]
-    problems: list[str] = []
-    for name in DATE_FIELDS:
-        want = row.get(name)
-        if want is None:
-            continue
-        mine = getattr(computed, name)[t]
-        stored = net.axis.instant(dt.datetime.fromisoformat(want))
-        if cal.work_at(mine) != cal.work_at(stored):
-            problems.append(f"{name} {net.axis.local(mine):%Y-%m-%dT%H:%M} != {want}")
-    want_slack = row.get("total_slack_minutes")
-    if want_slack is not None and abs(computed.total_slack[t] - want_slack) > SLACK_TOLERANCE:
-        problems.append(f"total_slack {computed.total_slack[t]} != {want_slack}")
-    return problems
+    stored = {name: row.get(name) for name in DATE_FIELDS}
+    found = compare_stored(computed, str(row["uid"]), stored, row.get("total_slack_minutes"))
+    return [found] if isinstance(found, str) else [str(d) for d in found]
 
 
 def main(argv: list[str] | None = None) -> int:

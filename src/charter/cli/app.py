@@ -8,6 +8,7 @@ import typer
 
 from charter import __version__
 from charter.cli.baseline_cmd import baseline_app
+from charter.cli.convert_cmd import export_command, import_command
 from charter.cli.plan_cmd import check_command, fmt_command, init_command, schema_command
 from charter.cli.render import print_error
 from charter.cli.schedule_cmd import critical_command, schedule_command
@@ -47,6 +48,8 @@ app.command("critical")(critical_command)
 app.command("fmt")(fmt_command)
 app.command("schema")(schema_command)
 app.add_typer(baseline_app)
+app.command("import")(import_command)
+app.command("export")(export_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
+
 from charter.domain.calendar import WEEKDAYS, Calendar
 from charter.domain.plan import Plan
 from charter.errors import CalendarError
@@ -243,6 +245,19 @@ class WorkingTime:
         begin = starts[i]
         into, length = t - begin, self._ends[i] - begin
         return self._cum_start[i] + (into if into < length else length)
+
+    def work_at_many(self, instants: np.ndarray) -> np.ndarray:
+        """``work_at`` for an array of instants at once."""
+        if instants.size == 0:
+            return instants.astype(np.int64)
+        self._cover_instant(int(instants.min()))
+        self._cover_instant(int(instants.max()))
+        starts = np.array(self._starts, dtype=np.int64)
+        ends = np.array(self._ends, dtype=np.int64)
+        cum = np.array(self._cum_start, dtype=np.int64)
+        i = np.searchsorted(starts, instants, side="right") - 1
+        work: np.ndarray = cum[i] + np.minimum(instants - starts[i], ends[i] - starts[i])
+        return work
 
     def finish_at(self, w: int) -> int:
         """Earliest instant with ``w`` working minutes done: the end of a working period."""

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from charter.domain.plan import Plan
 from charter.domain.task import ConstraintType, PlanDate
-from charter.engine.network import Network, compile_network, compressed
+from charter.engine.network import Network, compile_network
 from charter.gcpause import paused_gc
 
 FS, SS, FF, SF = 0, 1, 2, 3
@@ -519,81 +521,102 @@ def run_cpm(net: Network) -> Schedule:
 
 
 def _results(passes: _Passes, project_finish: int) -> Schedule:
+    """Slack and critical flags per leaf, roll-ups to summaries, free slack — as arrays."""
     net = passes.net
     n = net.n_leaves
-    es, ef, ls, lf = passes.es, passes.ef, passes.ls, passes.lf
-    alap = passes.alap
-    total = [0] * n
-    critical = [False] * n
-    w_es, w_ef, w_ls, w_lf = passes.w_es, passes.w_ef, passes.w_ls, passes.w_lf
-    for i in range(n):
-        if alap[i]:
-            slack = 0
-        else:
-            finish_slack = w_lf[i] - w_ef[i]
-            start_slack = w_ls[i] - w_es[i]
-            slack = (
-                finish_slack if net.actual_start[i] is not None or start_slack > finish_slack else start_slack
-            )
-        total[i] = slack
-        critical[i] = slack <= 0 and net.actual_finish[i] is None
-    for i in net.inactive:  # left out of scheduling: never critical, no slack of their own
-        ls[i], lf[i], total[i], critical[i] = es[i], ef[i], 0, False
-    tasks = net.tasks
-    m = len(tasks)
-    start = [0] * m
-    finish = [0] * m
-    t_es, t_ef, t_ls, t_lf = [0] * m, [0] * m, [0] * m, [0] * m
-    used_es, used_ef = [0] * m, [0] * m  # early dates as they count for summaries (ALAP: late)
-    t_total, t_critical, t_duration = [0] * m, [False] * m, [0] * m
-    for leaf, t in enumerate(net.task_of_leaf):
-        t_duration[t] = net.duration[leaf]
-        actual_s, actual_f = net.actual_start[leaf], net.actual_finish[leaf]
-        late = alap[leaf]
-        start[t] = actual_s if actual_s is not None else (ls[leaf] if late else es[leaf])
-        finish[t] = actual_f if actual_f is not None else (lf[leaf] if late else ef[leaf])
-        t_es[t], t_ef[t], t_ls[t], t_lf[t] = es[leaf], ef[leaf], ls[leaf], lf[leaf]
-        used_es[t], used_ef[t] = (ls[leaf], lf[leaf]) if late else (es[leaf], ef[leaf])
-        t_total[t], t_critical[t] = total[leaf], critical[leaf]
+    m = len(net.tasks)
+    started = np.array([s is not None for s in net.actual_start], dtype=bool)
+    done = np.array([f is not None for f in net.actual_finish], dtype=bool)
+    alap = np.array(passes.alap, dtype=bool)
+    w_es, w_ef = np.array(passes.w_es, dtype=np.int64), np.array(passes.w_ef, dtype=np.int64)
+    w_ls, w_lf = np.array(passes.w_ls, dtype=np.int64), np.array(passes.w_lf, dtype=np.int64)
+    finish_slack = w_lf - w_ef
+    total = np.where(started, finish_slack, np.minimum(w_ls - w_es, finish_slack))
+    total[alap] = 0
+    critical = (total <= 0) & ~done
+    es = np.array(passes.es[:n], dtype=np.int64)
+    ef, ls, lf = (np.array(values, dtype=np.int64) for values in (passes.ef, passes.ls, passes.lf))
+    inactive = np.array(sorted(net.inactive), dtype=np.int64)
+    if inactive.size:  # left out of scheduling: never critical, no slack of their own
+        ls[inactive], lf[inactive], total[inactive], critical[inactive] = es[inactive], ef[inactive], 0, False
+    used_es, used_ef = np.where(alap, ls, es), np.where(alap, lf, ef)
+    actual_start = np.array([s if s is not None else 0 for s in net.actual_start], dtype=np.int64)
+    actual_finish = np.array([f if f is not None else 0 for f in net.actual_finish], dtype=np.int64)
+    leaf_start = np.where(started, actual_start, used_es)
+    leaf_finish = np.where(done, actual_finish, used_ef)
+
+    to_task = np.array(net.task_of_leaf, dtype=np.int64)
+    high, low = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    start, t_es, t_ls, t_ues = (np.full(m, high, dtype=np.int64) for _ in range(4))
+    finish, t_ef, t_lf, t_uef = (np.full(m, low, dtype=np.int64) for _ in range(4))
+    t_total = np.zeros(m, dtype=np.int64)
+    t_critical = np.zeros(m, dtype=bool)
+    t_duration = np.zeros(m, dtype=np.int64)
+    for target, values in (
+        (start, leaf_start),
+        (finish, leaf_finish),
+        (t_es, es),
+        (t_ef, ef),
+        (t_ls, ls),
+        (t_lf, lf),
+        (t_ues, used_es),
+        (t_uef, used_ef),
+        (t_total, total),
+        (t_critical, critical),
+        (t_duration, np.array(net.duration, dtype=np.int64)),
+    ):
+        target[to_task] = values
+    # Summaries take the earliest and latest of their children, deepest level first.
+    parent = np.array(net.parent, dtype=np.int64)
+    depth = np.zeros(m, dtype=np.int64)
+    for t, up in enumerate(net.parent):  # parents come before their children in WBS order
+        if up >= 0:
+            depth[t] = depth[up] + 1
+    summaries = [t for t in range(m) if net.children[t]]
+    for level in range(int(depth.max()) if m else 0, 0, -1):
+        rows = np.flatnonzero(depth == level)
+        parents = parent[rows]
+        for target in (start, t_es, t_ls, t_ues):
+            np.minimum.at(target, parents, target[rows])
+        for target in (finish, t_ef, t_lf, t_uef):
+            np.maximum.at(target, parents, target[rows])
+        np.logical_or.at(t_critical, parents, t_critical[rows])
+    t_es[summaries], t_ef[summaries] = t_ues[summaries], t_uef[summaries]
+    work_at = net.calendars[net.plan.project.calendar].work_at
+    for t in summaries:
+        t_total[t] = min(
+            work_at(int(t_ls[t])) - work_at(int(t_es[t])), work_at(int(t_lf[t])) - work_at(int(t_ef[t]))
+        )
+        t_duration[t] = work_at(int(finish[t])) - work_at(int(start[t]))
+    # Working-time positions of the dates free slack is measured between (the passes know them).
+    work_start = np.zeros(m, dtype=np.int64)
+    work_finish = np.zeros(m, dtype=np.int64)
+    work_start[to_task] = np.where(alap, w_ls, w_es)
+    work_finish[to_task] = np.where(alap, w_lf, w_ef)
+    calendars = [net.leaf_calendar[leaf] if leaf >= 0 else None for leaf in net.leaf_of_task]
     project_calendar = net.calendars[net.plan.project.calendar]
-    work_at = project_calendar.work_at
-    for t in range(m - 1, -1, -1):
-        children = net.children[t]
-        if not children:
-            continue
-        start[t] = min(start[c] for c in children)
-        finish[t] = max(finish[c] for c in children)
-        t_es[t] = used_es[t] = min(used_es[c] for c in children)
-        t_ef[t] = used_ef[t] = max(used_ef[c] for c in children)
-        t_ls[t] = min(t_ls[c] for c in children)
-        t_lf[t] = max(t_lf[c] for c in children)
-        t_total[t] = min(work_at(t_ls[t]) - work_at(t_es[t]), work_at(t_lf[t]) - work_at(t_ef[t]))
-        t_critical[t] = any(t_critical[c] for c in children)
-        t_duration[t] = work_at(finish[t]) - work_at(start[t])
-    work_start: list[int | None] = [None] * m
-    work_finish: list[int | None] = [None] * m
-    for leaf, t in enumerate(net.task_of_leaf):
-        if net.actual_start[leaf] is None:
-            late = alap[leaf]
-            work_start[t] = passes.w_ls[leaf] if late else passes.w_es[leaf]
-            work_finish[t] = passes.w_lf[leaf] if late else passes.w_ef[leaf]
-    t_free = free_slack(net, used_es, used_ef, t_total, t_duration, work_start, work_finish)
+    for t in [*summaries, *to_task[started].tolist()]:
+        cal = calendars[t] or project_calendar
+        work_start[t], work_finish[t] = cal.work_at(int(t_ues[t])), cal.work_at(int(t_uef[t]))
+    t_free = free_slack(net, t_ues, t_uef, t_total, t_duration, work_start, work_finish)
+    start_list = start.tolist()
+    finish_list = finish.tolist()
     schedule = Schedule(
         network=net,
-        start=start,
-        finish=finish,
-        early_start=t_es,
-        early_finish=t_ef,
-        late_start=t_ls,
-        late_finish=t_lf,
-        total_slack=t_total,
+        start=start_list,
+        finish=finish_list,
+        early_start=t_es.tolist(),
+        early_finish=t_ef.tolist(),
+        late_start=t_ls.tolist(),
+        late_finish=t_lf.tolist(),
+        total_slack=t_total.tolist(),
         free_slack=t_free,
-        critical=t_critical,
-        duration=t_duration,
+        critical=t_critical.tolist(),
+        duration=t_duration.tolist(),
         early_driver=passes.early_driver,
         late_driver=passes.late_driver,
-        project_start=min(start) if start else net.project_start,
-        project_finish=max(finish) if finish else project_finish,
+        project_start=min(start_list) if start_list else net.project_start,
+        project_finish=max(finish_list) if finish_list else project_finish,
     )
     schedule.conflicts = find_conflicts(schedule)
     return schedule
@@ -601,56 +624,55 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
 
 def free_slack(
     net: Network,
-    start: list[int],
-    finish: list[int],
-    total: list[int],
-    span: list[int],
-    known_start: list[int | None],
-    known_finish: list[int | None],
+    start: np.ndarray,
+    finish: np.ndarray,
+    total: np.ndarray,
+    span: np.ndarray,
+    work_start: np.ndarray,
+    work_finish: np.ndarray,
 ) -> list[int]:
     """How long each task can slip without moving a successor's early dates (never below 0).
 
-    ``known_start``/``known_finish`` are the dates' working-time positions where already known.
     Counted over the links as written (a link to a summary is measured against the summary's
     rolled-up dates), on the task's calendar, less the lag; a task without successors has its
-    total slack. Finished tasks have none.
+    total slack. Finished tasks have none. ``work_start``/``work_finish`` are each task's dates
+    in working minutes on its own calendar.
     """
     m = len(net.tasks)
-    finished = [False] * m
+    finished = np.zeros(m, dtype=bool)
     for t in range(m - 1, -1, -1):
         leaf = net.leaf_of_task[t]
-        if leaf >= 0:
-            finished[t] = net.actual_finish[leaf] is not None
-        else:
-            finished[t] = all(finished[c] for c in net.children[t])
-    link_start, link_order = compressed([link.pred for link in net.links], m)
-    project_calendar = net.calendars[net.plan.project.calendar]
-    calendar = [net.leaf_calendar[leaf] if leaf >= 0 else project_calendar for leaf in net.leaf_of_task]
-    # Each task's dates in working minutes on its own calendar (the passes know most of them).
-    work_start = [w if w is not None else calendar[t].work_at(start[t]) for t, w in enumerate(known_start)]
-    work_finish = [w if w is not None else calendar[t].work_at(finish[t]) for t, w in enumerate(known_finish)]
-    free = [0] * m
-    for t in range(m):
-        if finished[t]:
-            continue
-        cal = calendar[t]
-        best: int | None = None
-        for n in link_order[link_start[t] : link_start[t + 1]]:
-            link = net.links[n]
-            s = link.succ
-            if finished[s]:
-                continue
-            a = work_finish[t] if link.kind in (FS, FF) else work_start[t]
-            if calendar[s] is cal:
-                b = work_start[s] if link.kind in (FS, SS) else work_finish[s]
-            else:
-                b = cal.work_at(start[s] if link.kind in (FS, SS) else finish[s])
-            lag = link.lag if link.percent is None else round(span[t] * link.percent / 100.0)
-            gap = b - a - lag
-            if best is None or gap < best:
-                best = gap
-        free[t] = max(total[t] if best is None else best, 0)
-    return free
+        finished[t] = (
+            net.actual_finish[leaf] is not None if leaf >= 0 else all(finished[c] for c in net.children[t])
+        )
+    best = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    if net.link_rows:
+        columns = list(zip(*net.link_rows, strict=True))
+        pred, succ, kind, lag = (np.array(columns[c], dtype=np.int64) for c in range(4))
+        shares = [(j, share) for j, share in enumerate(columns[5]) if share is not None]
+        for j, share in shares:
+            lag[j] = round(int(span[pred[j]]) * share / 100.0)
+        keep = ~finished[pred] & ~finished[succ]
+        from_finish = (kind == FS) | (kind == FF)
+        to_start = (kind == FS) | (kind == SS)
+        a = np.where(from_finish, work_finish[pred], work_start[pred])
+        b = np.where(to_start, work_start[succ], work_finish[succ])
+        # Across calendars, the successor's date is measured on the predecessor's calendar.
+        project_calendar = net.calendars[net.plan.project.calendar]
+        calendar = [net.leaf_calendar[leaf] if leaf >= 0 else project_calendar for leaf in net.leaf_of_task]
+        ids = {id(cal): number for number, cal in enumerate(net.calendars.values())}
+        calendar_id = np.array([ids[id(cal)] for cal in calendar], dtype=np.int64)
+        crossing = keep & (calendar_id[pred] != calendar_id[succ])
+        moments = np.where(to_start, start[succ], finish[succ])
+        for number in np.unique(calendar_id[pred[crossing]]).tolist():
+            rows = np.flatnonzero(crossing & (calendar_id[pred] == number))
+            b[rows] = list(net.calendars.values())[number].work_at_many(moments[rows])
+        gap = b - a - lag
+        np.minimum.at(best, pred[keep], gap[keep])
+    free = np.where(best == np.iinfo(np.int64).max, total, best)
+    free = np.maximum(free, 0)
+    free[finished] = 0
+    return [int(value) for value in free.tolist()]
 
 
 def find_conflicts(schedule: Schedule) -> list[Conflict]:

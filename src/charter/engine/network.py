@@ -76,7 +76,7 @@ class Network:
     done: list[int]  # working minutes already done (in-progress tasks)
     inactive: frozenset[int]  # leaves left out of scheduling (no links, no roll-up, no project finish)
     fixed: dict[int, tuple[int, int]] | None  # manually scheduled leaves: their entered (start, finish)
-    links: list[TaskLink]  # as written, for free slack
+    link_rows: list[tuple[int, int, int, int, bool, float | None, int]]  # TaskLink fields, as written
     e_pred: list[int]
     e_succ: list[int]
     e_kind: list[int]
@@ -101,6 +101,14 @@ class Network:
     @property
     def n_nodes(self) -> int:
         return len(self.task_of_leaf) + len(self.group_members)
+
+    @property
+    def links(self) -> list[TaskLink]:
+        """The links as written (built on first use; the engine reads ``link_rows``)."""
+        views: list[TaskLink] | None = self.__dict__.get("_link_views")
+        if views is None:
+            views = self.__dict__["_link_views"] = [TaskLink._make(row) for row in self.link_rows]
+        return views
 
     @property
     def n_edges(self) -> int:
@@ -323,10 +331,10 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
 
     groups: dict[int, int] = {}
     group_members: dict[int, list[int]] = {}
-    links: list[TaskLink] = []
+    link_rows: list[tuple[int, int, int, int, bool, float | None, int]] = []
+    add_link = link_rows.append
     rows: list[tuple[int, int, int, int, bool, float | None, int]] = []
     add = rows.append
-    make_link = TaskLink._make
     for s_index, task in enumerate(tasks):
         if not task.links:
             continue
@@ -355,8 +363,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
                 # A percentage of a summary's duration is known only once its sub-tasks are placed.
                 lag, elapsed = _lag_minutes(lag_value, 0, False, units)
                 percent = lag_value.percent
-            number = len(links)
-            links.append(make_link((p_index, s_index, code, lag, elapsed, percent, n)))
+            number = len(link_rows)
+            add_link((p_index, s_index, code, lag, elapsed, percent, n))
             if single >= 0:
                 add((pred, single, code, lag, elapsed, percent, number))
             else:
@@ -393,7 +401,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         done=done,
         inactive=inactive,
         fixed=fixed,
-        links=links,
+        link_rows=link_rows,
         e_pred=e_pred,
         e_succ=e_succ,
         e_kind=e_kind,

@@ -15,6 +15,7 @@ from typing import Any
 
 from charter.domain import (
     Assignment,
+    BaselineTask,
     Calendar,
     Constraint,
     ConstraintType,
@@ -30,6 +31,7 @@ from charter.domain import (
 from charter.domain.resource import ResourceKind
 from charter.domain.values import WorkUnits
 from charter.errors import CharterError, ImportFileError, Location
+from charter.formats.mspdi.baselines import collect_baselines, split_baseline
 from charter.formats.mspdi.calendars import read_calendar, unique_key
 from charter.formats.mspdi.values import duration_in, lag_from, parse_datetime, parse_iso_minutes
 from charter.formats.mspdi.xmltree import Node, parse_xml, read_xml_file
@@ -73,6 +75,8 @@ _TASK_READ = frozenset(
         "RemainingDuration",
         "Active",
         "Manual",
+        "ManualStart",
+        "ManualFinish",
         "Priority",
         "Notes",
         "PredecessorLink",
@@ -92,6 +96,11 @@ _PROJECT_READ = frozenset(
         "StatusDate",
         "CurrencyCode",
         "Subject",
+        "ExtendedAttributes",
+        "Calendars",
+        "Tasks",
+        "Resources",
+        "Assignments",
     }
 )
 
@@ -109,11 +118,20 @@ def parse_mspdi(data: bytes | str, name: str = "<mspdi>") -> Plan:
         return _Reader(name).read(Node(parse_xml(raw, name)))
 
 
+def _as_datetime(value: dt.date | dt.datetime | None) -> dt.datetime:
+    if value is None:
+        return dt.datetime(2000, 1, 1)
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day)
+
+
 class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
         self.notes: list[str] = []
         self.units = WorkUnits()
+        self.baselines: dict[int, dict[str, BaselineTask]] = {}
 
     # -- helpers -----------------------------------------------------------------------
     def fail(self, where: str, what: str) -> ImportFileError:
@@ -168,9 +186,27 @@ class _Reader:
             project.calendar = next(iter(calendars))
         resources, resource_keys = self.resources(root, by_uid)
         tasks = self.tasks(root, by_uid, resources, resource_keys)
+        extra = project.extensions.setdefault(EXTENSION, {})
+        uids = {key: uid for uid, key in by_uid.items() if uid.isdigit()}
+        if uids:
+            extra["calendar_uids"] = uids
+        names = {n.text("UID"): n.text("Name") for n in root.all("Calendars/Calendar")}
+        renamed = {key: names[uid] for uid, key in by_uid.items() if names.get(uid) not in (None, key)}
+        if renamed:
+            extra["calendar_names"] = renamed
+        uids = {key: uid for uid, key in resource_keys.items() if uid.isdigit()}
+        if uids:
+            extra["resource_uids"] = uids
         if self.notes:
-            project.extensions.setdefault(EXTENSION, {})["notes"] = list(self.notes)
-        plan = Plan(project=project, calendars=calendars, resources=resources, tasks=tasks)
+            extra["notes"] = list(self.notes)
+        saved = self.date(root, "LastSaved", "project") or _as_datetime(project.start or project.finish)
+        plan = Plan(
+            project=project,
+            calendars=calendars,
+            resources=resources,
+            tasks=tasks,
+            baselines=collect_baselines(self.baselines, saved),
+        )
         try:
             validate_references(plan)
         except CharterError as exc:
@@ -196,6 +232,9 @@ class _Reader:
         extra: dict[str, Any] = root.simple_fields(_PROJECT_READ)
         if from_finish and start is not None:
             extra["StartDate"] = root.text("StartDate")
+        definitions = [a.simple_fields(frozenset()) for a in root.all("ExtendedAttributes/ExtendedAttribute")]
+        if definitions:
+            extra["ExtendedAttributes"] = definitions
         return Project(
             name=root.text("Title") or root.text("Name") or Path(self.name).stem,
             start=None if from_finish else start,
@@ -354,14 +393,28 @@ class _Reader:
             task.scheduled_finish = self.date(node, "Finish", where)
         task.notes = node.text("Notes")
         extra: dict[str, Any] = node.simple_fields(_TASK_READ)
-        baselines = [b.simple_fields(frozenset()) for b in node.children("Baseline")]
-        if baselines:
-            extra["Baseline"] = baselines
+        kept = self.task_baselines(node, uid)
+        if kept:
+            extra["Baseline"] = kept
         attributes = [a.simple_fields(frozenset()) for a in node.children("ExtendedAttribute")]
         if attributes:
             extra["ExtendedAttribute"] = attributes
         task.extensions = {EXTENSION: extra}
         return task
+
+    def task_baselines(self, node: Node, uid: str) -> list[dict[str, str]]:
+        """Read the task's baselines into ``self.baselines``; return the fields kept aside."""
+        kept: list[dict[str, str]] = []
+        for element in node.children("Baseline"):
+            try:
+                number, entry, rest = split_baseline(element.simple_fields(frozenset()))
+            except ValueError as exc:
+                raise self.fail(f"task UID {uid} Baseline", str(exc)) from None
+            if entry is not None:
+                self.baselines.setdefault(number, {})[uid] = entry
+            if rest:
+                kept.append(rest)
+        return kept
 
     def finish_summaries(self, rows: list[tuple[Node, Task, Task | None]]) -> None:
         """A task with sub-tasks is a summary: its dates come from them, so it has no duration."""

@@ -1,0 +1,131 @@
+"""Charter's computed dates against the dates stored in a Project file, in working time.
+
+Two instants are equal when no working time of the task's calendar lies between them (17:00
+equals 08:00 on the next working day); total slack is equal within a minute. The import
+report and ``benchmarks/msproject_oracle.py`` both compare this way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from charter.domain import Plan
+from charter.engine.cpm import Schedule
+
+DATE_FIELDS = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish")
+MSPDI_DATE_FIELDS = {
+    "start": "Start",
+    "finish": "Finish",
+    "early_start": "EarlyStart",
+    "early_finish": "EarlyFinish",
+    "late_start": "LateStart",
+    "late_finish": "LateFinish",
+}
+SLACK_TOLERANCE = 1  # minutes
+EXTENSION = "mspdi"
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One field of one task: the value in the file and the value Charter computed."""
+
+    field: str
+    stored: str
+    computed: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.computed} != {self.stored}"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDifference:
+    key: str
+    name: str
+    differences: list[Difference]
+    reason: str | None = None
+
+
+def compare_task(
+    computed: Schedule,
+    key: str,
+    stored: Mapping[str, str | None],
+    stored_slack: float | None = None,
+) -> list[Difference] | str:
+    """The fields of task ``key`` where Charter differs from ``stored`` (ISO local dates by
+    field name of :data:`DATE_FIELDS`; slack in working minutes), or why it cannot compare."""
+    net = computed.network
+    if key not in net.index:
+        return "not in Charter's plan"
+    t = net.index[key]
+    leaf = net.leaf_of_task[t]
+    if leaf < 0:
+        return "a summary in Charter's plan"
+    cal = net.leaf_calendar[leaf]
+    found: list[Difference] = []
+    for name in DATE_FIELDS:
+        want = stored.get(name)
+        if want is None:
+            continue
+        mine = getattr(computed, name)[t]
+        instant = net.axis.instant(dt.datetime.fromisoformat(want).replace(tzinfo=None))
+        if cal.work_at(mine) != cal.work_at(instant):
+            found.append(Difference(name, want[:16], f"{net.axis.local(mine):%Y-%m-%dT%H:%M}"))
+    if stored_slack is not None and abs(computed.total_slack[t] - stored_slack) > SLACK_TOLERANCE:
+        found.append(Difference("total_slack", f"{stored_slack:g}", str(computed.total_slack[t])))
+    return found
+
+
+def stored_dates(fields: Mapping[str, object]) -> tuple[dict[str, str | None], float | None]:
+    """The dates and total slack (working minutes) an MSPDI task stored, from its extension fields."""
+    dates: dict[str, str | None] = {}
+    for name, element in MSPDI_DATE_FIELDS.items():
+        value = fields.get(element)
+        dates[name] = str(value) if value else None
+    slack = fields.get("TotalSlack")
+    try:
+        minutes = float(str(slack)) / 10 if slack not in (None, "") else None
+    except ValueError:
+        minutes = None
+    return dates, minutes
+
+
+def file_differences(plan: Plan, computed: Schedule) -> list[TaskDifference]:
+    """Every scheduled task of an imported plan whose computed dates differ from those stored in
+    its file (summaries, manual and inactive tasks are not compared), with the reason if known."""
+    notes: list[str] = plan.project.extensions.get(EXTENSION, {}).get("notes", [])
+    conflicts: dict[str, str] = {}
+    for conflict in computed.conflicts:
+        conflicts.setdefault(conflict.task, conflict.message)
+    out: list[TaskDifference] = []
+    for task in plan.walk():
+        if task.is_summary or task.manual or not task.active:
+            continue
+        fields = task.extensions.get(EXTENSION)
+        if not fields:
+            continue
+        dates, slack = stored_dates(fields)
+        found = compare_task(computed, task.key, dates, slack)
+        if isinstance(found, str) or not found:
+            continue
+        out.append(TaskDifference(task.key, task.label, found, _reason(task.key, plan, conflicts, notes)))
+    return out
+
+
+def _reason(key: str, plan: Plan, conflicts: Mapping[str, str], notes: list[str]) -> str | None:
+    if key in conflicts:
+        return conflicts[key]
+    task = plan.task_map()[key]
+    mention = f"task UID {key}:"
+    for note in notes:
+        if note.startswith(mention):
+            return note[len(mention) :].strip()
+    if task.actual_start is not None or task.percent_complete > 0:
+        return "in progress: Charter places the remaining work from the actuals and the status date"
+    if task.duration is not None and task.duration.elapsed:
+        return "elapsed duration"
+    fields = task.extensions.get(EXTENSION, {})
+    if fields.get("LevelingDelay") not in (None, "0"):
+        return "resource levelling delay in Project (Charter does not level on import)"
+    return None
