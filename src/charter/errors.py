@@ -113,6 +113,18 @@ class InvalidChangeError(CharterError):
     """A requested write carries a value the domain refuses (unknown field, bad value or key)."""
 
 
+class ForbiddenError(CharterError):
+    """The actor may see the thing but not do this to it (a role, scope or rule says no).
+
+    Something the actor may not even see is a :class:`NotFoundError` instead, so that its
+    existence is not given away.
+    """
+
+
+class AuthenticationError(CharterError):
+    """Who is asking could not be established: wrong credentials, or an expired or revoked one."""
+
+
 class SchemaVersionError(CharterError):
     """The database's schema is not the one this version of Charter expects."""
 
@@ -124,12 +136,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 
 __all__ = [
+    "AuthenticationError",
     "CalendarError",
     "CharterError",
     "ConflictError",
     "ConstraintConflictError",
     "DependencyCycleError",
     "DuplicateKeyError",
+    "ForbiddenError",
     "ImportFileError",
     "InvalidChangeError",
     "Location",

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from charter import __version__
+from charter.cli.admin_cmd import db_app, token_app, user_app
 from charter.cli.baseline_cmd import baseline_app
 from charter.cli.convert_cmd import export_command, import_command
 from charter.cli.plan_cmd import check_command, fmt_command, init_command, schema_command
@@ -50,6 +51,8 @@ app.command("schema")(schema_command)
 app.add_typer(baseline_app)
 app.command("import")(import_command)
 app.command("export")(export_command)
+for group in (db_app, user_app, token_app):
+    app.add_typer(group)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,3 +111,66 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(sa.String(32))
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
+
+
+# -- accounts -------------------------------------------------------------------------------------
+
+ROLES = ("owner", "manager", "member", "viewer", "stakeholder")
+SCOPES = ("read", "write")
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.Text)
+    """An argon2 hash (``$argon2id$…``); the password itself is never stored."""
+    is_admin: Mapped[bool]
+    created_at: Mapped[dt.datetime]
+
+
+class TokenRow(Base):
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("scope").in_(SCOPES), name="scope"),
+        sa.UniqueConstraint("user_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(64))
+    scope: Mapped[str] = mapped_column(sa.String(8))
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    """SHA-256 (hex) of the secret, which is random and shown once; enough for 256-bit secrets."""
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class SessionRow(Base):
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    """SHA-256 (hex) of the session id in the cookie; a stolen database holds no live cookie."""
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class MemberRow(Base):
+    __tablename__ = "project_members"
+    __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),)
+
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]

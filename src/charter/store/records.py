@@ -56,3 +56,38 @@ class AuditEntry:
     action: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    name: str
+    is_admin: bool
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """An API token as the store knows it; the secret itself is never stored, only its hash."""
+
+    id: int
+    user: str
+    name: str
+    scope: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    user: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    user: str
+    role: str

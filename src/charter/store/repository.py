@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,8 +22,11 @@ from sqlalchemy.orm import Session
 from charter.domain import Plan
 from charter.errors import ConflictError, InvalidChangeError, Location, NotFoundError
 from charter.store import codec, keys
+from charter.store import members as membership
 from charter.store import rows as steps
+from charter.store.accounts import Accounts
 from charter.store.database import WRITE, make_engine
+from charter.store.members import Members
 from charter.store.migrate import check_schema
 from charter.store.models import AuditRow, ProjectRow, TaskRow
 from charter.store.records import AuditEntry, ProjectInfo, StoredTask
@@ -54,6 +57,16 @@ class Store:
     def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self._clock = clock
+        self.accounts = Accounts(self)
+        self.members = Members(self)
+
+    def now(self) -> dt.datetime:
+        """The store's clock (replaceable in tests): the instant a write records."""
+        return self._clock()
+
+    def transaction(self, *, write: bool) -> AbstractContextManager[Session]:
+        """One transaction for the store's own modules (accounts, members)."""
+        return self._transaction(write=write)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -109,9 +122,18 @@ class Store:
     # -- projects ------------------------------------------------------------------------------
 
     def import_plan(
-        self, plan: Plan, key: str | None = None, *, visibility: str = "private", actor: str | None = None
+        self,
+        plan: Plan,
+        key: str | None = None,
+        *,
+        visibility: str = "private",
+        actor: str | None = None,
+        owner: str | None = None,
     ) -> str:
         """Store ``plan`` as a new project in one transaction; return its key.
+
+        With ``owner`` (a user name), that user becomes the project's first owner in the same
+        transaction.
 
         Without ``key`` one is derived from the project name and made unique (``erp``, ``erp-2`` …).
         """
@@ -131,7 +153,7 @@ class Store:
             seen.add(record.key)
         for attempt in range(KEY_ATTEMPTS):
             try:
-                return self._insert_plan(plan, records, key, visibility, actor)
+                return self._insert_plan(plan, records, key, visibility, actor, owner)
             except IntegrityError:
                 # Another writer took the same derived key between our check and our insert
                 # (possible on PostgreSQL); derive again. A given key is simply taken.
@@ -149,6 +171,7 @@ class Store:
         key: str | None,
         visibility: str,
         actor: str | None,
+        owner: str | None = None,
     ) -> str:
         now = self._clock()
         with self._transaction(write=True) as session:
@@ -174,6 +197,8 @@ class Store:
             )
             session.add(project)
             session.flush()
+            if owner is not None:
+                membership.add_owner(session, project, owner, now)
             ids: dict[str, int] = {}
             # Parents precede children in WBS order; insert one depth level per flush so each
             # child row can name its parent's id.
@@ -219,6 +244,29 @@ class Store:
             return [
                 ProjectInfo(r.key, r.name, r.visibility, r.version, r.created_at, r.updated_at) for r in rows
             ]
+
+    def delete_project(self, key: str, expected_version: int, *, actor: str | None = None) -> None:
+        """Move a project to the trash, if it is still at ``expected_version``."""
+        now = self._clock()
+        with self._transaction(write=True) as session:
+            project = steps.project(session, key)
+            if project.version != expected_version:
+                raise ConflictError(
+                    f"project '{key}' is at version {project.version}, you had version {expected_version}",
+                    where=Location(path=f"project:{key}"),
+                    fix="read the project again and decide whether to delete it",
+                )
+            done = session.execute(
+                sa.update(ProjectRow)
+                .where(ProjectRow.id == project.id, ProjectRow.version == expected_version)
+                .values(deleted_at=now, updated_at=now, version=expected_version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                raise ConflictError(f"project '{key}' changed while it was being deleted", fix="try again")
+            session.refresh(project)
+            self._audit(session, now, project, "project", key, "delete", actor=actor,
+                        after={"deleted_at": now.isoformat(), "version": project.version})  # fmt: skip
 
     def export_plan(self, key: str) -> Plan:
         """The project as a ``Plan``, equal to the one imported plus every change since."""

@@ -1,0 +1,63 @@
+"""Project members: who has which role, and the rules for changing that.
+
+Managing members takes the ``manage_members`` permission; nobody grants a role above their own
+or changes a member ranked above them; the last owner can neither leave nor be demoted (a
+ConflictError, kept by the store inside the writing transaction). Anyone may leave a project
+they belong to.
+"""
+
+from __future__ import annotations
+
+from charter.errors import InvalidChangeError, Location
+from charter.services.access import authorize
+from charter.services.actor import Actor
+from charter.services.permissions import Action, Role, check_grant, check_project
+from charter.store import Store
+from charter.store.records import MemberInfo
+
+
+class MemberService:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def of_project(self, actor: Actor, key: str) -> list[MemberInfo]:
+        authorize(self._store, actor, key, Action.VIEW_MEMBERS)
+        return self._store.members.of_project(key)
+
+    def put(self, actor: Actor, key: str, user: str, role: str) -> MemberInfo:
+        """Give ``user`` the ``role`` in project ``key`` (the REST API's PUT)."""
+        granted = _role(role)
+        info, _ = authorize(self._store, actor, key, Action.MANAGE_MEMBERS)
+
+        def rules(own: str | None, current: str | None) -> None:
+            # Re-checked on the roles as they are inside the writing transaction.
+            held = None if own is None else Role(own)
+            check_project(actor, Action.MANAGE_MEMBERS, key, held, info.visibility)
+            check_grant(actor, held, granted, None if current is None else Role(current))
+
+        return self._store.members.put(key, user, granted.value, actor=actor.name, check=rules)
+
+    def delete(self, actor: Actor, key: str, user: str) -> None:
+        """Remove ``user`` from the project; a member may always remove themselves."""
+        leaving = actor.name is not None and actor.name == user
+        action = Action.VIEW_SUMMARY if leaving else Action.MANAGE_MEMBERS
+        info, _ = authorize(self._store, actor, key, action)
+
+        def rules(own: str | None, current: str | None) -> None:
+            held = None if own is None else Role(own)
+            check_project(actor, action, key, held, info.visibility)
+            if not leaving:
+                check_grant(actor, held, None, None if current is None else Role(current))
+
+        self._store.members.delete(key, user, actor=actor.name, check=rules)
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise InvalidChangeError(
+            f"'{role}' is not a project role",
+            where=Location(path="role"),
+            fix=f"use one of {', '.join(r.value for r in Role)}",
+        ) from None
