@@ -40,10 +40,12 @@ class Resource(BaseModel):
 
 
 class Assignment(BaseModel):
-    """A resource working on a task, at ``units`` (1.0 = full time) or for an amount of ``work``."""
+    """A resource working on a task, at ``units`` (1.0 = full time) or for an amount of ``work``,
+    of which ``remaining`` is still to do (all of it when unset)."""
 
     model_config = ConfigDict(extra="forbid")
 
     resource: str
     units: float | None = None
     work: Duration | None = None
+    remaining: Duration | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,6 +15,11 @@ from charter.domain.values import Duration, Lag
 
 PlanDate = dt.date | dt.datetime
 """A date as written in a plan: a day (``2027-02-01``) or a local wall-clock time."""
+
+TaskType = Literal["fixed_units", "fixed_duration", "fixed_work"]
+"""Microsoft Project's task type. Set (by an imported Project file), a task other than
+``fixed_duration`` with work assignments takes its dates from them: each assignment's work
+divided by its units on the resource's calendar. Unset, the task's duration rules."""
 
 
 class LinkType(StrEnum):
@@ -78,6 +83,7 @@ class Task(BaseModel):
     estimate: ThreePoint | None = None
     distribution: Distribution | None = None
     milestone: bool = False
+    type: TaskType | None = None
     priority: int = 500
     constraint: Constraint | None = None
     deadline: PlanDate | None = None

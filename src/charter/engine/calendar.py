@@ -349,3 +349,33 @@ def resolve_week(plan: Plan, key: str) -> tuple[list[DayHours], dict[dt.date, Da
 def compile_calendar(plan: Plan, key: str, axis: TimeAxis, anchor: dt.date) -> WorkingTime:
     week, exceptions = resolve_week(plan, key)
     return WorkingTime(axis, week, exceptions, anchor, name=key)
+
+
+def _overlap(a: DayHours, b: DayHours) -> DayHours:
+    """The working hours two days have in common."""
+    out: list[tuple[int, int]] = []
+    for s1, e1 in a:
+        for s2, e2 in b:
+            lo, hi = max(s1, s2), min(e1, e2)
+            if hi > lo:
+                out.append((lo, hi))
+    return tuple(sorted(out))
+
+
+def compile_common(
+    plan: Plan, first: str, second: str, axis: TimeAxis, anchor: dt.date
+) -> WorkingTime | None:
+    """The working time two calendars share (a task calendar combined with a resource's), or
+    None when their weeks have no working hours in common."""
+    week_a, exceptions_a = resolve_week(plan, first)
+    week_b, exceptions_b = resolve_week(plan, second)
+    week = [_overlap(a, b) for a, b in zip(week_a, week_b, strict=True)]
+    if not any(week):
+        return None
+    exceptions = {
+        day: _overlap(
+            exceptions_a.get(day, week_a[day.weekday()]), exceptions_b.get(day, week_b[day.weekday()])
+        )
+        for day in exceptions_a.keys() | exceptions_b.keys()
+    }
+    return WorkingTime(axis, week, exceptions, anchor, name=f"{first} & {second}")

@@ -117,6 +117,7 @@ class _Passes:
         self.alap = [c is _A.ALAP for c in net.constraint]
         self.any_alap = any(self.alap)
         self.remaining = [max(d - done, 0) for d, done in zip(net.duration, net.done, strict=True)]
+        self.assigned = net.assigned or {}
         self.cdate = list(net.constraint_date)
         for i, c in enumerate(net.constraint):
             date = net.constraint_date[i]
@@ -134,6 +135,70 @@ class _Passes:
         if self.net.duration_elapsed[i]:
             return t - minutes
         return self.net.leaf_calendar[i].add(t, -minutes)
+
+    def after(self, i: int, t: int) -> int:
+        """The finish of leaf ``i`` started at ``t``: its duration, or for a resource-driven task
+        the latest finish of its assignments' work."""
+        spans = self.assigned.get(i) if self.assigned else None
+        if spans is None:
+            return self.plus(i, t, self.net.duration[i])
+        return max(cal.add(t, work) for cal, work, _ in spans)
+
+    def before(self, i: int, t: int, *, left: bool = False) -> int:
+        """The start of leaf ``i`` finishing at ``t`` (with only its remaining work: ``left``)."""
+        spans = self.assigned.get(i) if self.assigned else None
+        if spans is None:
+            return self.minus(i, t, self.remaining[i] if left else self.net.duration[i])
+        return min(cal.add(t, -(rest if left else work)) for cal, work, rest in spans)
+
+    def place_assigned(self, i: int, start: int, why: int) -> tuple[int, int, int]:
+        """Early start and finish of a resource-driven leaf from the date its links allow: the
+        earliest start of work on its assignments' calendars, its constraint, then the latest
+        finish of their work (Microsoft Project's rule for tasks that are not fixed-duration)."""
+        net = self.net
+        spans = self.assigned[i]
+        snapped = []
+        for cal, _, _ in spans:
+            t = cal.next_start(start)
+            if t > start and net.milestone[i] and cal.is_period_end(start):
+                t = start  # a milestone may sit at the end of a working period
+            snapped.append(t)
+        start = min(snapped)
+        kind, cdate = net.constraint[i], self.cdate[i]
+        finish: int | None = None
+        if cdate is not None:
+            moved = start
+            if kind is _A.SNET:
+                moved = max(start, cdate)
+            elif kind is _A.FNLT:
+                moved = min(start, self.before(i, cdate))
+            elif kind is _A.FNET:
+                moved = max(start, self.before(i, cdate))
+            elif kind is _A.SNLT:
+                moved = min(start, cdate)
+            elif kind is _A.MSO:
+                moved = cdate
+            elif kind is _A.MFO:
+                finish = cdate
+                moved = self.before(i, cdate)
+            if moved != start or finish is not None:
+                start, why = moved, BY_CONSTRAINT
+        return start, (self.after(i, start) if finish is None else finish), why
+
+    def late_assigned(self, i: int, finish: int) -> None:
+        """Late dates of a resource-driven leaf that must finish by ``finish``: the end of work
+        before it on its assignments' calendars, less their remaining work."""
+        spans = self.assigned[i]
+        cal = self.net.leaf_calendar[i]
+        lf = max(c.previous_finish(finish) for c, _, _ in spans)
+        ls = min(c.add(lf, -rest) for c, _, rest in spans)
+        self.raw_lf[i], self.w_lf[i], self.lf[i] = lf, cal.work_at(lf), lf
+        self.calc_ls[i], self.w_calc_ls[i] = ls, cal.work_at(ls)
+        recorded_start = self.net.actual_start[i]
+        if recorded_start is not None:
+            self.ls[i], self.w_ls[i] = recorded_start, cal.work_at(recorded_start)
+        else:
+            self.ls[i], self.w_ls[i] = ls, self.w_calc_ls[i]
 
     def with_lag(self, succ: int, lag: int, elapsed: bool, t: int) -> int:
         if lag == 0:
@@ -170,6 +235,7 @@ class _Passes:
         constraints, cdates, actual_starts = net.constraint, self.cdate, net.actual_start
         early_driver, e_plain = self.early_driver, net.e_plain
         fixed = net.fixed
+        assigned = self.assigned
         for node in net.order:
             if node >= n:
                 members = net.group_members[node]
@@ -201,7 +267,7 @@ class _Passes:
                     resume = max(self.plus(i, start, net.done[i]), cal.next_start(status))
                     finish = self.plus(i, resume, self.remaining[i])
                 else:
-                    finish = self.plus(i, start, dur)
+                    finish = self.after(i, start)
                 if kind is _A.FNET and net.actual_finish[i] is None and cdate is not None:
                     finish = max(finish, cdate)
                 es[i], ef[i] = start, finish
@@ -238,22 +304,29 @@ class _Passes:
                 elif k == SS:
                     t = pstart if lag == 0 else self.with_lag(i, lag, elapsed, pstart)
                 elif k == FF:
-                    t = self.minus(i, self.with_lag(i, lag, elapsed, pfinish), self.remaining[i])
+                    t = self.with_lag(i, lag, elapsed, pfinish)
+                    t = self.before(i, t, left=True) if assigned else self.minus(i, t, self.remaining[i])
                     if t < project_start:
                         t = project_start
                 else:
-                    t = self.minus(i, self.with_lag(i, lag, elapsed, pstart), dur)
+                    t = self.with_lag(i, lag, elapsed, pstart)
+                    t = self.before(i, t) if assigned else self.minus(i, t, dur)
                 if why == BY_PROJECT or t > start:
                     start, why, known = t, e, -1
             if why == BY_PROJECT:
                 if kind is _A.SNET and cdate is not None:
                     start, why = cdate, BY_CONSTRAINT
                 elif kind is _A.FNET and cdate is not None:
-                    start, why = self.minus(i, cdate, dur), BY_CONSTRAINT
+                    start, why = self.before(i, cdate), BY_CONSTRAINT
                 else:
                     start = project_start
             if status is not None and start < status:
                 start, why, known = status, BY_STATUS, -1
+            if assigned and i in assigned:
+                start, finish, why = self.place_assigned(i, start, why)
+                es[i], ef[i], w_es[i], w_ef[i] = start, finish, cal.work_at(start), cal.work_at(finish)
+                early_driver[i] = why
+                continue
             # A task starts at the beginning of working time (a milestone may sit at the end).
             w = known if known >= 0 and why >= 0 else cal.work_at(start)
             snapped = cal.start_at(w)
@@ -302,6 +375,7 @@ class _Passes:
         calendars, durations, elapsed_durations = net.leaf_calendar, net.duration, net.duration_elapsed
         actual_start, actual_finish = net.actual_start, net.actual_finish
         extra: dict[int, tuple[int, int]] = {}
+        assigned = self.assigned
         for node in reversed(net.order):
             if node >= n:
                 self.hold_group(node, project_finish, extra)
@@ -343,11 +417,11 @@ class _Passes:
                 if cdate is not None:
                     kind = constraints[i]
                     if kind is _A.MSO:
-                        finish, why, known = self.plus(i, cdate, durations[i]), BY_CONSTRAINT, -1
+                        finish, why, known = self.after(i, cdate), BY_CONSTRAINT, -1
                     elif kind is _A.MFO:
                         finish, why, known = cdate, BY_CONSTRAINT, -1
                     elif kind is _A.SNLT:
-                        latest = self.plus(i, cdate, durations[i])
+                        latest = self.after(i, cdate)
                         if finish > latest:
                             finish, why, known = latest, BY_CONSTRAINT, -1
                     elif kind is _A.FNLT and finish > cdate:
@@ -357,6 +431,10 @@ class _Passes:
                     deadline = cal.previous_finish(deadline)
                     if finish > deadline:
                         finish, why, known = deadline, BY_DEADLINE, -1
+            if assigned and i in assigned and recorded_finish is None:
+                self.late_assigned(i, finish)
+                late_driver[i] = why
+                continue
             # Predecessors are bound by the late start worked out from this finish *before* it
             # is moved back to the end of the previous working period: for a milestone on
             # another calendar, that earlier instant may not be equivalent.
@@ -420,7 +498,12 @@ class _Passes:
                 anchor, w = self.calc_ls[s], self.w_calc_ls[s]
             else:
                 anchor, w = self.raw_lf[s], self.w_lf[s]
-            latest = latest_predecessor_finish(net, p, s, k, lag, net.e_elapsed[e], anchor, w, exact)
+            if k in (SS, SF) and self.assigned and p in self.assigned:
+                # The bound on the predecessor's start, then its assignments' work after it.
+                bound = latest_predecessor_finish(net, p, s, FS, lag, net.e_elapsed[e], anchor, w, exact)
+                latest = self.after(p, bound)
+            else:
+                latest = latest_predecessor_finish(net, p, s, k, lag, net.e_elapsed[e], anchor, w, exact)
         return latest if latest < project_finish else project_finish
 
 

@@ -9,13 +9,14 @@ start is the earliest start and whose finish is the latest finish of the summary
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from charter.domain.plan import Plan
 from charter.domain.task import ConstraintType, LinkType, PlanDate, Task
 from charter.domain.values import Lag, WorkUnits
-from charter.engine.calendar import TimeAxis, WorkingTime, compile_calendar
+from charter.engine.calendar import TimeAxis, WorkingTime, compile_calendar, compile_common
 from charter.errors import CharterError, ConstraintConflictError, DependencyCycleError, Location
 
 LINK_CODES = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
@@ -93,6 +94,9 @@ class Network:
     project_start: int = 0
     project_finish: int | None = None  # backward scheduling
     status: int | None = None
+    # Resource-driven leaves (see ``Task.type``): per assignment its calendar, its work and its
+    # remaining work spread over that calendar at its units, in working minutes.
+    assigned: dict[int, list[tuple[WorkingTime, int, int]]] | None = None
 
     @property
     def n_leaves(self) -> int:
@@ -291,6 +295,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     actual_finish: list[int | None] = [None] * n_leaves
     done = [0] * n_leaves
     special: list[int] = []  # manually scheduled or inactive leaves
+    driven: list[int] = []  # leaves that may take their dates from their assignments
     for leaf, task in enumerate(leaves):
         # Plain attribute reads in one pass: most tasks have only a duration and links.
         fields = task.__dict__
@@ -321,6 +326,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
             )
         if fields["manual"] or not fields["active"]:
             special.append(leaf)
+        if fields["type"] is not None and fields["resources"] and fields["type"] != "fixed_duration":
+            driven.append(leaf)
     inactive, fixed = _special_leaves(
         tasks, children, leaf_of_task, task_of_leaf, special, inactive_summaries
     )
@@ -328,6 +335,20 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         fixed = {
             leaf: _entered_dates(plan, tasks[task_of_leaf[leaf]], leaf_calendar[leaf], axis) for leaf in fixed
         }
+
+    assigned: dict[int, list[tuple[WorkingTime, int, int]]] = {}
+    shared: dict[tuple[str, str], WorkingTime | None] = {}
+
+    def common_for(first: str, second: str) -> WorkingTime:
+        if (first, second) not in shared:
+            shared[first, second] = compile_common(plan, first, second, axis, anchor)
+        found = shared[first, second]
+        return calendar_for(first) if found is None else found  # nothing shared: the task's own
+
+    for leaf in driven:
+        spans = _assignment_spans(plan, leaves[leaf], leaf_calendar[leaf], calendar_for, common_for)
+        if spans:
+            assigned[leaf] = spans
 
     groups: dict[int, int] = {}
     group_members: dict[int, list[int]] = {}
@@ -410,6 +431,7 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         e_percent=e_percent,
         e_link=e_link,
         e_plain=e_plain,
+        assigned=assigned or None,
     )
     n_nodes = network.n_nodes
     network.in_start, network.in_edge = compressed(e_succ, n_nodes)
@@ -434,6 +456,40 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         # A status date means "as of the end of that day".
         network.status = axis.instant(_as_datetime(status_value, end_of_day=True))
     return network
+
+
+def _assignment_spans(
+    plan: Plan,
+    task: Task,
+    task_calendar: WorkingTime,
+    calendar_for: Callable[[str], WorkingTime],
+    common_for: Callable[[str, str], WorkingTime],
+) -> list[tuple[WorkingTime, int, int]]:
+    """The work assignments (units > 0) a resource-driven task takes its dates from: each one's
+    calendar (the resource's, shared with the task's own calendar when it has one) and its work
+    and remaining work divided by its units, as Microsoft Project spreads them."""
+    units = plan.project.work_units
+    spans: list[tuple[WorkingTime, int, int]] = []
+    for assignment in task.resources:
+        resource = plan.resources.get(assignment.resource)
+        if resource is None or resource.kind != "work":
+            continue
+        share = assignment.units if assignment.units is not None else resource.units
+        if share <= 0:
+            continue
+        # Exact minutes (converted files carry seconds): rounded only once divided by the units.
+        given = assignment.work
+        work = given.value * units.minutes_per(given.unit) if given is not None else 0.0
+        rest = assignment.remaining
+        left = rest.value * units.minutes_per(rest.unit) if rest is not None else work
+        if resource.calendar is None:
+            cal = task_calendar
+        elif task.calendar is None or task.calendar == resource.calendar:
+            cal = calendar_for(resource.calendar)
+        else:
+            cal = common_for(task.calendar, resource.calendar)
+        spans.append((cal, round(work / share), round(left / share)))
+    return spans
 
 
 def _special_leaves(

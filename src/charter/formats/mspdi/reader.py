@@ -29,6 +29,7 @@ from charter.domain import (
     Task,
 )
 from charter.domain.resource import ResourceKind
+from charter.domain.task import TaskType
 from charter.domain.values import WorkUnits
 from charter.errors import CharterError, ImportFileError, Location
 from charter.formats.mspdi.baselines import collect_baselines, split_baseline
@@ -50,6 +51,7 @@ CONSTRAINTS = {
 }
 LINK_TYPES = {"0": LinkType.FF, "1": LinkType.FS, "2": LinkType.SF, "3": LinkType.SS}
 RESOURCE_KINDS: dict[str, ResourceKind] = {"0": "material", "1": "work", "2": "cost"}
+TASK_TYPES: dict[str, TaskType] = {"0": "fixed_units", "1": "fixed_duration", "2": "fixed_work"}
 UNASSIGNED = "-65535"
 EXTENSION = "mspdi"
 
@@ -62,6 +64,7 @@ _TASK_READ = frozenset(
         "OutlineLevel",
         "Summary",
         "Milestone",
+        "Type",
         "Duration",
         "DurationFormat",
         "Work",
@@ -311,11 +314,17 @@ class _Reader:
                 continue
             where = f"assignment UID {node.text('UID')}"
             work = self.minutes(node, "Work", where)
+            remaining = self.minutes(node, "RemainingWork", where)
             assignments.setdefault(task_uid, []).append(
                 Assignment(
                     resource=resource_keys[resource_uid],
                     units=self.number(node, "Units", where),
                     work=Duration(value=work, unit="m") if work else None,
+                    remaining=(
+                        Duration(value=remaining, unit="m")
+                        if remaining is not None and remaining != work
+                        else None
+                    ),
                 )
             )
         top: list[Task] = []
@@ -359,6 +368,9 @@ class _Reader:
         if work:
             task.work = Duration(value=work, unit="m")
         task.milestone = node.text("Milestone") == "1"
+        kind_code = node.text("Type")
+        if kind_code is not None:
+            task.type = TASK_TYPES.get(kind_code, "fixed_units")
         priority = self.integer(node, "Priority", where)
         if priority is not None:
             task.priority = min(max(priority, 0), 1000)

@@ -41,6 +41,7 @@ CONSTRAINT_CODES = {
     ConstraintType.FNET: "6",
     ConstraintType.FNLT: "7",
 }
+TASK_TYPE_CODES = {"fixed_units": "0", "fixed_duration": "1", "fixed_work": "2"}
 LINK_CODES = {LinkType.FF: "0", LinkType.FS: "1", LinkType.SF: "2", LinkType.SS: "3"}
 UNIT_FORMATS = {unit: code for code, unit in FORMAT_UNITS.items()}
 PERCENT_FORMAT, ELAPSED_PERCENT_FORMAT = 19, 20
@@ -418,6 +419,8 @@ class _Writer:
         if task.work is not None:
             fields["Work"] = iso_duration(exact_minutes(task.work, units))
         fields["Milestone"] = _flag(task.milestone)
+        if task.type is not None:
+            fields["Type"] = TASK_TYPE_CODES[task.type]
         fields["Summary"] = _flag(task.is_summary)
         fields["Critical"] = _flag(result.critical[i])
         fields["EarlyStart"], fields["EarlyFinish"] = (
@@ -518,6 +521,8 @@ class _Writer:
                     _add(element, "Units", _number(assignment.units))
                 if assignment.work is not None:
                     _add(element, "Work", iso_duration(exact_minutes(assignment.work, units)))
+                if assignment.remaining is not None:
+                    _add(element, "RemainingWork", iso_duration(exact_minutes(assignment.remaining, units)))
 
 
 def _uid_map(value: Any) -> dict[str, int]:

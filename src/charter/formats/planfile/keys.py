@@ -70,6 +70,8 @@ TASK = {
     "estimate": "three-point estimate optimistic/likely/pessimistic, e.g. 8d/10d/15d",
     "distribution": "distribution of the estimate: pert (default), triangular, uniform, lognormal",
     "milestone": "true for a milestone",
+    "type": "fixed_units, fixed_work or fixed_duration (as in Microsoft Project); unless "
+    "fixed_duration, a task with work assignments takes its dates from their work",
     "priority": "0-1000 (default 500); higher is levelled first",
     "constraint": "{type: ASAP|ALAP|SNET|SNLT|FNET|FNLT|MSO|MFO, date: D}",
     "deadline": "date the task should finish by; it pulls late dates, never pushes the task",
@@ -97,7 +99,12 @@ LINK_KEYS = {"after": "FS", "starts_with": "SS", "finishes_with": "FF", "finishe
 
 CONSTRAINT = {"type": "constraint type", "date": "constraint date"}
 
-ASSIGNMENT = {"resource": "resource key", "units": "share of the resource, e.g. 50%", "work": "effort"}
+ASSIGNMENT = {
+    "resource": "resource key",
+    "units": "share of the resource, e.g. 50%",
+    "work": "effort",
+    "remaining": "effort still to do (default: all of it)",
+}
 
 RISK = {
     "key": "unique risk key",
@@ -131,6 +138,7 @@ BASELINE_TASK = {
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DISTRIBUTIONS = ("pert", "triangular", "uniform", "lognormal")
+TASK_TYPES = ("fixed_units", "fixed_work", "fixed_duration")
 RESPONSES = ("avoid", "mitigate", "transfer", "accept", "escalate")
 RESOURCE_KINDS = ("work", "material", "cost")
 CONSTRAINT_TYPES = ("ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO")

@@ -516,6 +516,8 @@ class _Reader:
             task.distribution = self.choice(m["distribution"], f"{tp} distribution", K.DISTRIBUTIONS)  # type: ignore[assignment]
         if "milestone" in m:
             task.milestone = self.boolean(m["milestone"], f"{tp} milestone")
+        if "type" in m:
+            task.type = self.choice(m["type"], f"{tp} type", K.TASK_TYPES)  # type: ignore[assignment]
         if "priority" in m:
             task.priority = self.integer(m["priority"], f"{tp} priority", low=0, high=1000)
         if "constraint" in m:
@@ -674,6 +676,8 @@ class _Reader:
                 assignment.units = self.fraction(m["units"], f"{path} units", high=None)
             if "work" in m:
                 assignment.work = self.duration(m["work"], f"{path} work")
+            if "remaining" in m:
+                assignment.remaining = self.duration(m["remaining"], f"{path} remaining")
             return assignment
         raw = self.text(node, path).strip()
         parts = raw.split()

@@ -98,7 +98,11 @@ def plan_schema() -> dict[str, Any]:
     assignment = {
         "anyOf": [
             _str(r"^\s*[a-z0-9][a-z0-9_.-]*(\s+\d+(\.\d+)?%)?\s*$"),
-            _object(K.ASSIGNMENT, {"resource": key, "units": _fraction(), "work": duration}, ["resource"]),
+            _object(
+                K.ASSIGNMENT,
+                {"resource": key, "units": _fraction(), "work": duration, "remaining": duration},
+                ["resource"],
+            ),
         ]
     }
     task: dict[str, Any] = _object(
@@ -111,6 +115,7 @@ def plan_schema() -> dict[str, Any]:
             "estimate": three_point,
             "distribution": {"enum": list(K.DISTRIBUTIONS)},
             "milestone": {"type": "boolean"},
+            "type": {"enum": list(K.TASK_TYPES)},
             "priority": {"type": "integer", "minimum": 0, "maximum": 1000},
             "constraint": {
                 "anyOf": [

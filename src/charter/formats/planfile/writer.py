@@ -217,14 +217,17 @@ def _resource(resource: Resource) -> dict[str, Any]:
 
 
 def _assignment(assignment: Assignment) -> Any:
-    if assignment.work is None:
+    if assignment.work is None and assignment.remaining is None:
         if assignment.units is None:
             return assignment.resource
         return f"{assignment.resource} {format_percent(assignment.units)}"
     out: dict[str, Any] = {"resource": assignment.resource}
     if assignment.units is not None:
         out["units"] = format_percent(assignment.units)
-    out["work"] = str(assignment.work)
+    if assignment.work is not None:
+        out["work"] = str(assignment.work)
+    if assignment.remaining is not None:
+        out["remaining"] = str(assignment.remaining)
     return _Flow(out)
 
 
@@ -242,6 +245,8 @@ def _task(task: Task) -> dict[str, Any]:
         out["distribution"] = task.distribution
     if task.milestone:
         out["milestone"] = True
+    if task.type is not None:
+        out["type"] = task.type
     if task.priority != 500:
         out["priority"] = task.priority
     if task.constraint is not None:
