@@ -109,6 +109,13 @@ class ConflictError(CharterError):
     """
 
 
+class StaleVersionError(ConflictError):
+    """The thing changed since the version the writer read; nothing was written.
+
+    Read it again (its new version comes with it), then re-apply the change.
+    """
+
+
 class InvalidChangeError(CharterError):
     """A requested write carries a value the domain refuses (unknown field, bad value or key)."""
 
@@ -150,6 +157,7 @@ __all__ = [
     "NotFoundError",
     "PlanFileError",
     "SchemaVersionError",
+    "StaleVersionError",
     "UnknownKeyError",
     "UnknownReferenceError",
     "ValueFormatError",

@@ -81,3 +81,20 @@ def test_member_changes_are_audited_with_the_actor(services: Services, store: St
         ("manager", "create", None, {"role": "member"}),
         ("manager", "delete", {"role": "member"}, None),
     ]
+
+
+def test_a_change_quoting_a_stale_membership_writes_nothing(services: Services) -> None:
+    from charter.errors import StaleVersionError
+    from charter.services.members import NOT_A_MEMBER
+
+    services.members.put(Actor("owner"), KEY, "target", "viewer", expected=NOT_A_MEMBER)
+    with pytest.raises(StaleVersionError, match="changed since you read it"):
+        services.members.put(Actor("owner"), KEY, "target", "member", expected=NOT_A_MEMBER)
+    with pytest.raises(StaleVersionError):
+        services.members.delete(Actor("owner"), KEY, "target", expected="member")
+    assert roles(services)["target"] == "viewer"
+    services.members.put(Actor("owner"), KEY, "target", "member", expected="viewer")
+    assert services.members.role_of(Actor("owner"), KEY, "target").role == "member"
+    services.members.delete(Actor("owner"), KEY, "target", expected="member")
+    with pytest.raises(NotFoundError):
+        services.members.role_of(Actor("owner"), KEY, "target")

@@ -48,6 +48,7 @@ CALLS: dict[str, tuple[Action, Call]] = {
     ),
     "TaskService.restore": (Action.EDIT_TASKS, lambda s, _, a, k: s.tasks.restore(a, k, "notes")),
     "MemberService.of_project": (Action.VIEW_MEMBERS, lambda s, _, a, k: s.members.of_project(a, k)),
+    "MemberService.role_of": (Action.VIEW_MEMBERS, lambda s, _, a, k: s.members.role_of(a, k, "target2")),
     "MemberService.put": (
         Action.MANAGE_MEMBERS,
         lambda s, _, a, k: s.members.put(a, k, "target", "stakeholder"),

@@ -13,6 +13,7 @@ from charter.cli.convert_cmd import export_command, import_command
 from charter.cli.plan_cmd import check_command, fmt_command, init_command, schema_command
 from charter.cli.render import print_error
 from charter.cli.schedule_cmd import critical_command, schedule_command
+from charter.cli.serve_cmd import serve_command
 from charter.errors import CharterError
 
 app = typer.Typer(
@@ -51,6 +52,7 @@ app.command("schema")(schema_command)
 app.add_typer(baseline_app)
 app.command("import")(import_command)
 app.command("export")(export_command)
+app.command("serve")(serve_command)
 for group in (db_app, user_app, token_app):
     app.add_typer(group)
 

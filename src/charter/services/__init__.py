@@ -9,6 +9,8 @@ The CLI and the web layer call these and nothing below them::
 
 from __future__ import annotations
 
+import datetime as dt
+
 from argon2 import PasswordHasher
 
 from charter.services.accounts import AccountService
@@ -16,7 +18,7 @@ from charter.services.actor import ANONYMOUS, SYSTEM, Actor, Scope
 from charter.services.members import MemberService
 from charter.services.permissions import PERMISSIONS, Action, Role, Rule
 from charter.services.projects import ProjectService, ProjectSummary
-from charter.services.sessions import SessionService
+from charter.services.sessions import LIFETIME, SessionService
 from charter.services.tasks import TaskService
 from charter.services.tokens import NewToken, TokenService
 from charter.store import Store
@@ -25,10 +27,16 @@ from charter.store import Store
 class Services:
     """Every service, on one store."""
 
-    def __init__(self, store: Store, *, hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        hasher: PasswordHasher | None = None,
+        session_lifetime: dt.timedelta = LIFETIME,
+    ) -> None:
         self.accounts = AccountService(store, hasher)
         self.tokens = TokenService(store)
-        self.sessions = SessionService(store, self.accounts)
+        self.sessions = SessionService(store, self.accounts, session_lifetime)
         self.projects = ProjectService(store)
         self.tasks = TaskService(store)
         self.members = MemberService(store)

@@ -2,7 +2,7 @@
 
 Concurrency is optimistic: each task row has a version, a write quotes the version it read, and
 the UPDATE only matches that version (``WHERE version = :expected``), so of two writers who read
-the same version exactly one succeeds and the other gets :class:`~charter.errors.ConflictError`
+the same version exactly one succeeds and the other gets :class:`~charter.errors.StaleVersionError`
 — on SQLite (where writers also queue on ``BEGIN IMMEDIATE``) and on PostgreSQL alike.
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from charter.domain import Plan
-from charter.errors import ConflictError, InvalidChangeError, Location, NotFoundError
+from charter.errors import ConflictError, InvalidChangeError, Location, NotFoundError, StaleVersionError
 from charter.store import codec, keys
 from charter.store import members as membership
 from charter.store import rows as steps
@@ -251,7 +251,7 @@ class Store:
         with self._transaction(write=True) as session:
             project = steps.project(session, key)
             if project.version != expected_version:
-                raise ConflictError(
+                raise StaleVersionError(
                     f"project '{key}' is at version {project.version}, you had version {expected_version}",
                     where=Location(path=f"project:{key}"),
                     fix="read the project again and decide whether to delete it",
@@ -263,7 +263,9 @@ class Store:
                 .execution_options(synchronize_session=False)
             )
             if done.rowcount != 1:  # type: ignore[attr-defined]
-                raise ConflictError(f"project '{key}' changed while it was being deleted", fix="try again")
+                raise StaleVersionError(
+                    f"project '{key}' changed while it was being deleted", fix="try again"
+                )
             session.refresh(project)
             self._audit(session, now, project, "project", key, "delete", actor=actor,
                         after={"deleted_at": now.isoformat(), "version": project.version})  # fmt: skip

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from charter.domain import Task
-from charter.errors import ConflictError, InvalidChangeError, Location, NotFoundError
+from charter.errors import InvalidChangeError, Location, NotFoundError, StaleVersionError
 from charter.store import codec
 from charter.store.models import ProjectRow, TaskRow
 from charter.store.records import StoredTask
@@ -84,7 +84,7 @@ def stored(session: Session, project: ProjectRow, row: TaskRow) -> StoredTask:
 
 def check_version(row: TaskRow, expected: int) -> None:
     if row.version != expected:
-        raise ConflictError(
+        raise StaleVersionError(
             f"task '{row.key}' has changed since you read it (it is at version {row.version}, "
             f"you had version {expected})",
             where=Location(path=f"task:{row.key}"),
@@ -105,7 +105,7 @@ def bump(session: Session, row: TaskRow, expected: int, **values: Any) -> None:
         .execution_options(synchronize_session=False)
     )
     if cast("sa.CursorResult[Any]", result).rowcount != 1:
-        raise ConflictError(
+        raise StaleVersionError(
             f"task '{row.key}' was changed by someone else at the same moment",
             where=Location(path=f"task:{row.key}"),
             fix="read the task again, then re-apply your change",

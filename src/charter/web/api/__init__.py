@@ -1,0 +1,19 @@
+"""The JSON API under ``/api/v1``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from charter.web.api import auth, members, projects, tasks
+
+PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=PREFIX)
+    for module in (auth, projects, tasks, members):
+        router.include_router(module.router)
+    return router
+
+
+__all__ = ["PREFIX", "api_router"]

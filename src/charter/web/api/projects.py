@@ -1,0 +1,195 @@
+"""Projects: create from a plan file, list, summary, schedule, export, audit log, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from charter.domain import Plan
+from charter.errors import InvalidChangeError, Location, PlanFileError
+from charter.formats.mspdi import dump_mspdi, parse_mspdi
+from charter.formats.planfile import dump_plan, parse_plan
+from charter.formats.planfile.reader import parse_date
+from charter.services import Actor, Services
+from charter.web.api.models import (
+    AuditOut,
+    AuditPage,
+    Created,
+    ProjectItem,
+    ProjectOut,
+    ProjectPage,
+    ScheduleOut,
+)
+from charter.web.deps import ActorDep, IfMatchDep, ServicesDep, SettingsDep, etag, version_of
+from charter.web.errors import ERROR_RESPONSES, RequestTooLargeError, UnsupportedMediaTypeError
+
+router = APIRouter(prefix="/projects", tags=["projects"], responses=ERROR_RESPONSES)
+
+YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
+XML_TYPES = frozenset({"application/xml", "text/xml"})
+PLAN_BODY = {
+    "required": True,
+    "content": {
+        "application/yaml": {
+            "schema": {"type": "string", "description": "A plan file (see `charter schema`)."}
+        },
+        "application/xml": {"schema": {"type": "string", "description": "Microsoft Project XML (MSPDI)."}},
+    },
+}
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+@router.post("", status_code=201, response_model=Created, openapi_extra={"requestBody": PLAN_BODY})
+async def create_project(
+    request: Request,
+    services: ServicesDep,
+    settings: SettingsDep,
+    actor: ActorDep,
+    response: Response,
+    key: Annotated[
+        str | None, Query(description="The project key; derived from its name if left out.")
+    ] = None,
+    visibility: Literal["private", "public"] = "private",
+) -> Created:
+    """Create a project from a plan file (`application/yaml`) or MSPDI (`application/xml`)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in YAML_TYPES | XML_TYPES:
+        raise UnsupportedMediaTypeError(
+            f"a project is created from a plan file, not from '{kind or 'no content type'}'",
+            fix="send the plan with Content-Type: application/yaml, or MSPDI with application/xml",
+        )
+    data = bytearray()
+    async for chunk in request.stream():
+        data.extend(chunk)
+        if len(data) > settings.max_upload_bytes:
+            raise RequestTooLargeError(
+                f"the plan is larger than {settings.max_upload_bytes} bytes",
+                fix="split the project, or raise CHARTER_MAX_UPLOAD_BYTES",
+            )
+    created = await run_in_threadpool(
+        _create, services, actor, bytes(data), kind in XML_TYPES, key, visibility
+    )
+    response.headers["Location"] = f"{request.url.path}/{created}"
+    return Created(key=created)
+
+
+def _create(
+    services: Services, actor: Actor, data: bytes, xml: bool, key: str | None, visibility: str
+) -> str:
+    plan: Plan
+    if xml:
+        plan = parse_mspdi(data, "request body")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PlanFileError(
+                f"the plan file is not UTF-8 text (byte {exc.start})",
+                where=Location(file="request body"),
+                fix="save the plan file as UTF-8",
+            ) from None
+        plan = parse_plan(text, "request body")
+    return services.projects.create(actor, plan, key, visibility=visibility)
+
+
+@router.get("", response_model=ProjectPage)
+def list_projects(
+    services: ServicesDep, actor: ActorDep, limit: Limit = 50, offset: Offset = 0
+) -> ProjectPage:
+    """The projects you may see (yours and the public ones; all for an admin), by key."""
+    projects = services.projects.visible(actor)
+    return ProjectPage(
+        items=[ProjectItem.of(p) for p in projects[offset : offset + limit]],
+        total=len(projects),
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{key}", response_model=ProjectOut)
+def get_project(key: str, services: ServicesDep, actor: ActorDep, response: Response) -> ProjectOut:
+    """The project's summary (stakeholders see this much); its version is the ETag."""
+    summary = services.projects.summary(actor, key)
+    response.headers["ETag"] = etag(summary.version)
+    return ProjectOut.of(summary)
+
+
+@router.delete("/{key}", status_code=204, response_class=Response)
+def delete_project(key: str, services: ServicesDep, actor: ActorDep, if_match: IfMatchDep) -> Response:
+    """Move the project to the trash (owners only)."""
+    version = version_of(if_match)
+    if version is None:
+        version = services.projects.summary(actor, key).version
+    services.projects.delete(actor, key, version)
+    return Response(status_code=204)
+
+
+@router.get("/{key}/schedule", response_model=ScheduleOut)
+def get_schedule(
+    key: str,
+    services: ServicesDep,
+    actor: ActorDep,
+    status_date: Annotated[str | None, Query(description="Schedule as of this date (YYYY-MM-DD).")] = None,
+) -> JSONResponse:
+    """The schedule, exactly as `charter schedule --json` prints it."""
+    status = None
+    if status_date is not None:
+        try:
+            status = parse_date(status_date)
+        except ValueError as exc:
+            raise InvalidChangeError(
+                f"status_date: {exc}", where=Location(path="status_date"), fix="write it like 2027-02-15"
+            ) from None
+    return JSONResponse(services.projects.schedule(actor, key, status))
+
+
+@router.get(
+    "/{key}/export",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/yaml": {"schema": {"type": "string"}},
+                "application/xml": {"schema": {"type": "string"}},
+            },
+            "description": "The plan file, or Microsoft Project XML with Charter's dates.",
+        }
+    },
+)
+def export_project(
+    key: str,
+    services: ServicesDep,
+    actor: ActorDep,
+    export_format: Annotated[Literal["yaml", "mspdi"], Query(alias="format")] = "yaml",
+) -> Response:
+    """The project as a plan file (`yaml`) or Microsoft Project XML (`mspdi`)."""
+    plan = services.projects.export_plan(actor, key)
+    if export_format == "mspdi":
+        return Response(
+            dump_mspdi(plan).xml,
+            media_type="application/xml",
+            headers={"Content-Disposition": f'attachment; filename="{key}.xml"'},
+        )
+    return Response(
+        dump_plan(plan).encode("utf-8"),
+        media_type="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{key}.yaml"'},
+    )
+
+
+@router.get("/{key}/audit", response_model=AuditPage)
+def get_audit_log(
+    key: str, services: ServicesDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0
+) -> AuditPage:
+    """Who changed what, when, before and after; oldest first (owners and managers)."""
+    entries = services.projects.audit_log(actor, key)
+    return AuditPage(
+        items=[AuditOut.of(e) for e in entries[offset : offset + limit]],
+        total=len(entries),
+        limit=limit,
+        offset=offset,
+    )

@@ -1,0 +1,173 @@
+"""Endpoint × actor × project permission tests, generated from the services' permission table.
+
+Each endpoint names the action of ``PERMISSIONS`` it takes; the expected status follows from the
+rules stated in ``charter.services.permissions``, restated here: not visible -> 404; visible
+but not allowed -> 403, or 401 for an anonymous visitor (signing in might help); else 2xx.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from charter.services import PERMISSIONS, Action
+from charter.web import Settings, create_app
+from tests.services.conftest import ACTORS, FAST, PROJECT_ROLES, SITUATIONS
+from tests.store.conftest import SMALL
+from tests.web.conftest import BASE_URL
+
+Auth = Callable[[str], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    route: str
+    """The route as the app declares it."""
+    url: str
+    """The URL tried, ``{key}`` filled in per situation."""
+    action: Action
+    ok: int
+    json: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+P = "/api/v1/projects/{key}"
+ENDPOINTS: dict[str, Endpoint] = {
+    "project": Endpoint("GET", P, P, Action.VIEW_SUMMARY, 200),
+    "delete-project": Endpoint("DELETE", P, P, Action.DELETE_PROJECT, 204, headers={"If-Match": '"1"'}),
+    "schedule": Endpoint("GET", f"{P}/schedule", f"{P}/schedule", Action.VIEW_PLAN, 200),
+    "export-yaml": Endpoint("GET", f"{P}/export", f"{P}/export?format=yaml", Action.VIEW_PLAN, 200),
+    "export-mspdi": Endpoint("GET", f"{P}/export", f"{P}/export?format=mspdi", Action.VIEW_PLAN, 200),
+    "audit": Endpoint("GET", f"{P}/audit", f"{P}/audit", Action.VIEW_AUDIT, 200),
+    "task": Endpoint("GET", f"{P}/tasks/{{task_key}}", f"{P}/tasks/build", Action.VIEW_PLAN, 200),
+    "patch-task": Endpoint(
+        "PATCH", f"{P}/tasks/{{task_key}}", f"{P}/tasks/build", Action.EDIT_TASKS, 200,
+        json={"name": "Renamed"}, headers={"If-Match": '"1"'},
+    ),
+    "delete-task": Endpoint(
+        "DELETE", f"{P}/tasks/{{task_key}}", f"{P}/tasks/golive", Action.EDIT_TASKS, 204,
+        headers={"If-Match": '"1"'},
+    ),
+    "trash": Endpoint("GET", f"{P}/trash", f"{P}/trash", Action.VIEW_PLAN, 200),
+    "restore": Endpoint(
+        "POST", f"{P}/trash/{{task_key}}/restore", f"{P}/trash/notes/restore", Action.EDIT_TASKS, 200
+    ),
+    "members": Endpoint("GET", f"{P}/members", f"{P}/members", Action.VIEW_MEMBERS, 200),
+    "member": Endpoint(
+        "GET", f"{P}/members/{{username}}", f"{P}/members/target2", Action.VIEW_MEMBERS, 200
+    ),
+    "put-member": Endpoint(
+        "PUT", f"{P}/members/{{username}}", f"{P}/members/target", Action.MANAGE_MEMBERS, 200,
+        json={"role": "stakeholder"}, headers={"If-None-Match": "*"},
+    ),
+    "delete-member": Endpoint(
+        "DELETE", f"{P}/members/{{username}}", f"{P}/members/target2", Action.MANAGE_MEMBERS, 204,
+        headers={"If-Match": '"viewer"'},
+    ),
+}  # fmt: skip
+GLOBAL_ROUTES = {("POST", "/api/v1/projects"), ("GET", "/api/v1/projects")}  # tested below
+AUTH_PREFIX = "/api/v1/auth/"
+
+
+def expected(actor: str, situation: str, action: Action) -> int | None:
+    """None (allowed) or the refusal's status, by the rules of the permission table."""
+    rule = PERMISSIONS[action]
+    role = actor if actor in PROJECT_ROLES and situation.startswith("own") else None
+    public = situation.endswith("public")
+    admin = actor == "admin"
+    if not (admin or role or public):
+        return 404
+    held = {r for r in (role, "viewer" if public else None) if r}
+    if admin or held & set(rule.roles):
+        return None
+    return 401 if actor == "anonymous" else 403
+
+
+def call(client: TestClient, endpoint: Endpoint, key: str, headers: dict[str, str]) -> Any:
+    return client.request(
+        endpoint.method,
+        endpoint.url.format(key=key),
+        json=endpoint.json,
+        headers={**endpoint.headers, **headers},
+    )
+
+
+def test_every_api_route_is_in_the_generated_tests(app: FastAPI) -> None:
+    routes = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        if not path.startswith(AUTH_PREFIX)
+        for method in operations
+    }
+    assert routes == {(e.method, e.route) for e in ENDPOINTS.values()} | GLOBAL_ROUTES
+
+
+def test_every_project_action_of_the_table_is_exercised() -> None:
+    project_actions = {a for a, rule in PERMISSIONS.items() if not rule.any_account}
+    assert project_actions == {e.action for e in ENDPOINTS.values()}
+
+
+@pytest.fixture(scope="module")
+def reading_client(web_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the endpoints that change nothing, so they need no fresh database each."""
+    directory = tmp_path_factory.mktemp("reading")
+    for path in web_world.iterdir():
+        shutil.copy(path, directory / path.name)
+    app = create_app(Settings(data_dir=directory, database_url=None), hasher=FAST)
+    with TestClient(app, base_url=BASE_URL) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("situation", SITUATIONS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_permission(
+    request: pytest.FixtureRequest, auth: Auth, name: str, actor: str, situation: str
+) -> None:
+    endpoint = ENDPOINTS[name]
+    writes = endpoint.method not in ("GET", "HEAD")
+    client: TestClient = request.getfixturevalue("client" if writes else "reading_client")
+    response = call(client, endpoint, SITUATIONS[situation], auth(actor))
+    refused = expected(actor, situation, endpoint.action)
+    assert response.status_code == (endpoint.ok if refused is None else refused), response.text
+    if refused == 401:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_a_read_token_only_reads(client: TestClient, tokens: dict[str, str], name: str) -> None:
+    endpoint = ENDPOINTS[name]
+    response = call(client, endpoint, "own-private", {"Authorization": f"Bearer {tokens['owner-read']}"})
+    if PERMISSIONS[endpoint.action].writes:
+        assert response.status_code == 403 and "read-only token" in response.json()["what"]
+    else:
+        assert response.status_code == endpoint.ok
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_create_project(client: TestClient, auth: Auth, actor: str) -> None:
+    response = client.post(
+        "/api/v1/projects", content=SMALL, headers={"Content-Type": "application/yaml", **auth(actor)}
+    )
+    if PERMISSIONS[Action.CREATE_PROJECT].any_account and actor != "anonymous":
+        assert response.status_code == 201
+        key = response.json()["key"]
+        assert client.get(f"/api/v1/projects/{key}", headers=auth(actor)).json()["role"] == "owner"
+    else:
+        assert response.status_code == 401
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_the_list_holds_exactly_the_visible_projects(client: TestClient, auth: Auth, actor: str) -> None:
+    response = client.get("/api/v1/projects", headers=auth(actor))
+    assert response.status_code == 200
+    seen = {p["key"] for p in response.json()["items"]}
+    assert seen == {key for key in SITUATIONS.values() if expected(actor, key, Action.VIEW_SUMMARY) != 404}
