@@ -149,3 +149,18 @@ def test_remaining_duration_instead_of_percent() -> None:
     )
     # 3 days done (Mon-Wed), remaining 7 days restart after the status date (Mon 11th).
     assert rows["t"]["finish"] == "2027-01-19T17:00"
+
+
+def test_a_link_broken_by_a_hard_constraint_shows_as_negative_slack() -> None:
+    """As Microsoft Project shows it: an MFO milestone a day before its predecessor ends."""
+    rows = scheduled(
+        """
+        tasks:
+          - {key: p, duration: 5d}
+          - {key: m, milestone: true, after: [p], constraint: {type: MFO, date: 2027-01-07}}
+          - {key: late, milestone: true, after: [p], constraint: {type: MFO, date: 2027-01-12}}
+        """
+    )
+    assert rows["m"]["start"] == rows["m"]["late_start"] == "2027-01-07T17:00"
+    assert rows["m"]["total_slack"] == -480 and rows["m"]["critical"]
+    assert rows["late"]["total_slack"] == 0  # later than its links allow: no bonus slack

@@ -616,6 +616,8 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     finish_slack = w_lf - w_ef
     total = np.where(started, finish_slack, np.minimum(w_ls - w_es, finish_slack))
     total[alap] = 0
+    for i, broken in _broken_links(passes).items():
+        total[i] = min(int(total[i]), -broken)
     critical = (total <= 0) & ~done
     es = np.array(passes.es[:n], dtype=np.int64)
     ef, ls, lf = (np.array(values, dtype=np.int64) for values in (passes.ef, passes.ls, passes.lf))
@@ -703,6 +705,41 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     )
     schedule.conflicts = find_conflicts(schedule)
     return schedule
+
+
+def _broken_links(passes: _Passes) -> dict[int, int]:
+    """Leaves whose hard constraint breaks a link, with the worst break in working minutes.
+
+    Microsoft Project shows such a task's total slack as at most minus the break, even when
+    its own early and late dates coincide (an MFO milestone a day before its predecessor ends
+    has slack -1d).
+    """
+    net = passes.net
+    n = net.n_leaves
+    broken: dict[int, int] = {}
+    for i, kind in enumerate(net.constraint):
+        if kind not in _OVERRIDING or net.actual_start[i] is not None:
+            continue
+        cal = net.leaf_calendar[i]
+        worst = 0
+        for j in range(net.in_start[i], net.in_start[i + 1]):
+            e = net.in_edge[j]
+            p = net.e_pred[e]
+            k = net.e_kind[e]
+            if p >= n:
+                pstart, pfinish = passes.es[p], passes.group_finish[p]
+            elif passes.alap[p]:
+                pstart, pfinish = passes.ls[p], passes.lf[p]
+            else:
+                pstart, pfinish = passes.es[p], passes.ef[p]
+            need = passes.with_lag(
+                i, passes.lag_of(e), net.e_elapsed[e], pfinish if k in (FS, FF) else pstart
+            )
+            mine = passes.es[i] if k in (FS, SS) else passes.ef[i]
+            worst = max(worst, cal.work_at(need) - cal.work_at(mine))
+        if worst > 0:
+            broken[i] = worst
+    return broken
 
 
 def free_slack(
