@@ -6,19 +6,20 @@ CPM scheduler that mimics Microsoft Project; this module builds an MPXJ
 ``ProjectFile`` from a neutral, JSON-able *spec* (see ``README.md`` beside this
 file), schedules it, and returns the dates, slack and critical flags per task.
 
-The JVM is started lazily on first use and reused for the life of the process
-(JPype cannot restart a JVM).  Java objects are handled as ``Any``: JPype has
-no type information, and it is imported through :mod:`importlib` so that this
-module type-checks even where ``jpype`` is not installed.
+The JVM is started lazily on first use by :func:`charter.formats.jvm.start_jvm`
+(shared with Charter's native-file importer) and reused for the life of the
+process (JPype cannot restart a JVM).  Java objects are handled as ``Any``:
+JPype has no type information.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import threading
 from types import ModuleType
 from typing import Any
+
+from charter.formats.jvm import JvmUnavailableError, start_jvm
 
 __all__ = ["MpxjBridgeError", "mpxj_available", "schedule_with_mpxj"]
 
@@ -90,36 +91,21 @@ class _Java:
 
 _lock = threading.Lock()
 _java: _Java | None = None
-_unavailable: str | None = None
 
 
 def _start() -> _Java:
-    """Start the JVM (once) with MPXJ on the class path; raise with a reason on failure."""
-    global _java, _unavailable
+    """Start the JVM (once, through :mod:`charter.formats.jvm`); raise with a reason on failure."""
+    global _java
     with _lock:
         if _java is not None:
             return _java
-        if _unavailable is not None:
-            raise MpxjBridgeError(_unavailable)
         try:
-            jpype = importlib.import_module("jpype")
-        except ImportError as exc:
-            _unavailable = f"JPype1 is not installed ({_first_line(exc)})"
-            raise MpxjBridgeError(_unavailable) from exc
-        try:
-            # Importing the mpxj package adds its jars to JPype's class path.
-            importlib.import_module("mpxj")
-        except ImportError as exc:
-            _unavailable = f"mpxj is not installed ({_first_line(exc)})"
-            raise MpxjBridgeError(_unavailable) from exc
-        try:
-            if not jpype.isJVMStarted():
-                jvm_path = jpype.getDefaultJVMPath()
-                jpype.startJVM(jvm_path, "-Djava.awt.headless=true", convertStrings=False)
+            jpype = start_jvm()
             java = _Java(jpype)
-        except Exception as exc:  # JVMNotFoundException, OSError, missing classes ...
-            _unavailable = f"cannot start a Java runtime with MPXJ: {_first_line(exc)}"
-            raise MpxjBridgeError(_unavailable) from exc
+        except JvmUnavailableError as exc:
+            raise MpxjBridgeError(exc.reason) from exc
+        except Exception as exc:  # a class this bridge needs is missing from the installed MPXJ
+            raise MpxjBridgeError(f"MPXJ lacks a class the bridge needs: {_first_line(exc)}") from exc
         _java = java
         return java
 

@@ -20,7 +20,12 @@ OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="The file to wri
 
 
 def import_command(
-    source: Annotated[Path, typer.Argument(help="The file to import: Microsoft Project XML (.xml).")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="The file to import: Microsoft Project XML (.xml), or .mpp, .mpx, .xer … with charter[mpp]."
+        ),
+    ],
     output: OutputOpt,
     report: Annotated[
         bool,

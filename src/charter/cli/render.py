@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from charter.domain.values import WorkUnits, format_number
 from charter.errors import CharterError
@@ -27,9 +28,10 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def print_error(exc: CharterError) -> None:
     where = f"{exc.where}: " if exc.where and str(exc.where) else ""
-    err.print(f"[bold red]error:[/] {where}{exc.what}", markup=True, highlight=False)
+    # The message is plain text (it may quote "[brackets]", e.g. charter[mpp]), never markup.
+    err.print(f"[bold red]error:[/] {escape(where + exc.what)}", markup=True, highlight=False)
     if exc.fix:
-        err.print(f"  [cyan]fix:[/] {exc.fix}")
+        err.print(f"  [cyan]fix:[/] {escape(exc.fix)}")
 
 
 def print_json(document: Any) -> None:
