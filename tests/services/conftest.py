@@ -1,4 +1,4 @@
-"""A world of users and projects, built and migrated once, copied into each test's directory.
+"""A world of users and projects, built and migrated once per backend, copied for each test.
 
 Users are named after the role they hold in the "own" projects (``owner``, ``manager`` …);
 ``admin`` is a global admin, ``outsider`` belongs nowhere, ``stranger`` owns the "others"
@@ -8,7 +8,6 @@ projects, ``target`` belongs nowhere (to be added) and ``target2`` is a viewer e
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,8 @@ from argon2 import PasswordHasher
 
 from charter.formats.planfile import parse_plan
 from charter.services import ANONYMOUS, SYSTEM, Actor, Services
-from charter.store import Store, database_url, open_store, upgrade
+from charter.store import Store, open_store, upgrade
+from tests.backends import Backend
 from tests.store.conftest import SMALL
 
 PASSWORD = "correct horse battery"
@@ -58,13 +58,14 @@ def build_world(services: Services) -> None:
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("world")
-    url = database_url(directory)
+def world(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the world's database (idle, to be copied)."""
+    url = backend.create(tmp_path_factory.mktemp("world"))
     upgrade(url)
     with open_store(url) as store:
         build_world(Services(store, hasher=FAST))
-    return directory
+    yield url
+    backend.drop(url)
 
 
 @dataclass
@@ -84,11 +85,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(world: Path, tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    for path in world.iterdir():
-        shutil.copy(path, tmp_path / path.name)
-    with open_store(database_url(tmp_path), clock=clock) as opened:
-        yield opened
+def store(backend: Backend, world: str, tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    url = backend.clone(world, tmp_path)
+    try:
+        with open_store(url, clock=clock) as opened:
+            yield opened
+    finally:
+        backend.drop(url)
 
 
 @pytest.fixture

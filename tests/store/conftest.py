@@ -1,14 +1,13 @@
-"""Store fixtures: a fresh, migrated SQLite database in the test's temporary directory."""
+"""Store fixtures: a fresh, migrated database of the test's backend (``--db``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from charter.formats.planfile import parse_plan
-from charter.store import Store, database_url, open_store, upgrade
+from charter.store import Store, open_store, upgrade
 from tests.conftest import plan_text
 
 SMALL = plan_text(
@@ -31,10 +30,9 @@ SMALL = plan_text(
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    result = database_url(tmp_path)
-    upgrade(result)
-    return result
+def url(db_url: str) -> str:
+    upgrade(db_url)
+    return db_url
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from charter.errors import SchemaVersionError
 from charter.store import database_url, make_engine, open_store, upgrade
+from charter.store.database import driver_url
 from charter.store.migrate import head_revision
 from charter.store.models import Base
 
@@ -34,12 +35,13 @@ def test_upgrade_twice_is_harmless(url: str) -> None:
         assert store.list_projects() == []
 
 
-def test_an_unmigrated_database_is_refused(tmp_path: Path) -> None:
+def test_an_unmigrated_database_is_refused(db_url: str) -> None:
     with pytest.raises(SchemaVersionError, match="no Charter tables") as caught:
-        open_store(database_url(tmp_path))
+        open_store(db_url)
     assert "charter db upgrade" in str(caught.value)
 
 
+@pytest.mark.backends("sqlite")
 def test_every_sqlite_connection_is_set_up(url: str) -> None:
     engine = make_engine(url)
     try:
@@ -55,3 +57,12 @@ def test_every_sqlite_connection_is_set_up(url: str) -> None:
 
 def test_database_url_points_into_the_data_directory(tmp_path: Path) -> None:
     assert database_url(tmp_path) == f"sqlite:///{tmp_path.resolve() / 'charter.db'}"
+
+
+def test_a_postgresql_url_without_a_driver_gets_psycopg_3() -> None:
+    assert (
+        str(driver_url("postgresql://charter@db:5432/charter"))
+        == "postgresql+psycopg://charter@db:5432/charter"
+    )
+    assert str(driver_url("postgresql+psycopg2://db/charter")) == "postgresql+psycopg2://db/charter"
+    assert str(driver_url("sqlite:///charter.db")) == "sqlite:///charter.db"

@@ -84,4 +84,5 @@ def test_two_writers_on_one_file_one_wins(url: str, project: str) -> None:
     finally:
         for s in stores:
             s.close()
-    assert [e.action for e in open_store(url).audit_log(project)].count("update") == 5
+    with open_store(url) as store:
+        assert [e.action for e in store.audit_log(project)].count("update") == 5

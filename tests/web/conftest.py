@@ -1,13 +1,14 @@
 """The web tests' world: the services' world of users and projects, plus an API token per user.
 
-Built and migrated once; each test gets a copy in its own directory and an app on it.
+Built and migrated once per backend (``--db``); each test gets a copy of its database and an
+app on it.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
+import asyncio
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,19 +16,26 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from charter.services import SYSTEM, Services
-from charter.store import database_url, open_store, upgrade
+from charter.store import open_store, upgrade
 from charter.web import Settings, create_app
+from tests.backends import Backend
 from tests.services.conftest import ACTORS, FAST, PASSWORD, build_world
 
 BASE_URL = "https://testserver"  # session cookies are Secure
-TOKENS = "tokens.json"
 __all__ = ["ACTORS", "BASE_URL", "PASSWORD"]
 
 
+@dataclass(frozen=True)
+class WebWorld:
+    url: str
+    """The world's database (idle, to be copied)."""
+    tokens: dict[str, str]
+    """The secret of each user's write token, and the read token ``owner-read``."""
+
+
 @pytest.fixture(scope="session")
-def web_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("web-world")
-    url = database_url(directory)
+def web_world(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebWorld]:
+    url = backend.create(tmp_path_factory.mktemp("web-world"))
     upgrade(url)
     tokens: dict[str, str] = {}
     with open_store(url) as store:
@@ -37,28 +45,48 @@ def web_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
             if name != "anonymous":
                 tokens[name] = services.tokens.create(SYSTEM, name, "api", "write", None).secret
         tokens["owner-read"] = services.tokens.create(SYSTEM, "owner", "read", "read", None).secret
-    (directory.parent / f"{directory.name}-{TOKENS}").write_text(json.dumps(tokens))
-    return directory
+    yield WebWorld(url, tokens)
+    backend.drop(url)
 
 
 @pytest.fixture(scope="session")
-def tokens(web_world: Path) -> dict[str, str]:
-    loaded: dict[str, str] = json.loads((web_world.parent / f"{web_world.name}-{TOKENS}").read_text())
-    return loaded
+def tokens(web_world: WebWorld) -> dict[str, str]:
+    return web_world.tokens
+
+
+def settings_for(backend: Backend, url: str, data_dir: Path) -> Settings:
+    """The server's settings for the database at ``url``: SQLite by data directory, else by URL."""
+    return Settings(data_dir=data_dir, database_url=None if backend.name == "sqlite" else url)
 
 
 @pytest.fixture
-def data_dir(web_world: Path, tmp_path: Path) -> Path:
+def database(backend: Backend, web_world: WebWorld, tmp_path: Path) -> Iterator[str]:
+    """A copy of the world's database for this test (on SQLite, in the data directory)."""
+    url = backend.clone(web_world.url, tmp_path / "data")
+    try:
+        yield url
+    finally:
+        backend.drop(url)
+
+
+@pytest.fixture
+def data_dir(database: str, tmp_path: Path) -> Path:
+    """The server's data directory: on SQLite it holds the test's database, else it is empty."""
     target = tmp_path / "data"
-    target.mkdir()
-    for path in web_world.iterdir():
-        shutil.copy(path, target / path.name)
+    target.mkdir(exist_ok=True)
     return target
 
 
 @pytest.fixture
-def app(data_dir: Path) -> FastAPI:
-    return create_app(Settings(data_dir=data_dir, database_url=None), hasher=FAST)
+def app(backend: Backend, database: str, data_dir: Path) -> Iterator[FastAPI]:
+    made = create_app(settings_for(backend, database, data_dir), hasher=FAST)
+    yield made
+
+    async def shut_down() -> None:  # the end of the app's lifespan closes its store
+        async with made.router.lifespan_context(made):
+            pass
+
+    asyncio.run(shut_down())
 
 
 @pytest.fixture

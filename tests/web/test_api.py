@@ -223,6 +223,7 @@ def test_the_openapi_document(client: TestClient) -> None:
     assert {"HTTPBearer", "APIKeyCookie"} <= set(document["components"]["securitySchemes"])
 
 
+@pytest.mark.backends("sqlite")  # the settings, not the database
 def test_settings_come_from_the_environment(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -236,6 +237,7 @@ def test_settings_come_from_the_environment(
         create_app()
 
 
+@pytest.mark.backends("sqlite")  # --data-dir means SQLite
 def test_charter_serve_runs_the_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 

@@ -7,10 +7,8 @@ but not allowed -> 403, or 401 for an anonymous visitor (signing in might help);
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,10 +16,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from charter.services import PERMISSIONS, Action
-from charter.web import Settings, create_app
+from charter.web import create_app
+from tests.backends import Backend
 from tests.services.conftest import ACTORS, FAST, PROJECT_ROLES, SITUATIONS
 from tests.store.conftest import SMALL
-from tests.web.conftest import BASE_URL
+from tests.web.conftest import BASE_URL, WebWorld, settings_for
 
 Auth = Callable[[str], dict[str, str]]
 
@@ -116,14 +115,18 @@ def test_every_project_action_of_the_table_is_exercised() -> None:
 
 
 @pytest.fixture(scope="module")
-def reading_client(web_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def reading_client(
+    backend: Backend, web_world: WebWorld, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
     """One app for the endpoints that change nothing, so they need no fresh database each."""
     directory = tmp_path_factory.mktemp("reading")
-    for path in web_world.iterdir():
-        shutil.copy(path, directory / path.name)
-    app = create_app(Settings(data_dir=directory, database_url=None), hasher=FAST)
-    with TestClient(app, base_url=BASE_URL) as opened:
-        yield opened
+    url = backend.clone(web_world.url, directory)
+    app = create_app(settings_for(backend, url, directory), hasher=FAST)
+    try:
+        with TestClient(app, base_url=BASE_URL) as opened:
+            yield opened
+    finally:
+        backend.drop(url)
 
 
 @pytest.mark.parametrize("situation", SITUATIONS)

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 
 DATABASE_FILE = "charter.db"
 BUSY_TIMEOUT_MS = 30_000
@@ -25,6 +25,17 @@ def database_url(data_dir: Path) -> str:
     return f"sqlite:///{(Path(data_dir) / DATABASE_FILE).resolve()}"
 
 
+def driver_url(url: str | URL) -> URL:
+    """``url`` with the PostgreSQL driver Charter ships (psycopg 3) when it names none.
+
+    SQLAlchemy reads a bare ``postgresql://`` as psycopg2, which Charter does not install.
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url``; for SQLite, with every connection set up for safe concurrent use.
 
@@ -35,7 +46,7 @@ def make_engine(url: str, **options: Any) -> Engine:
     write lock up front. A deferred BEGIN that reads and then writes can otherwise fail with
     "database is locked" when another writer committed in between, whatever the busy timeout.
     """
-    engine = sa.create_engine(url, **options)
+    engine = sa.create_engine(driver_url(url), **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
