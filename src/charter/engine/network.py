@@ -501,7 +501,7 @@ def _special_leaves(
     inactive_summaries: list[int],
 ) -> tuple[frozenset[int], dict[int, tuple[int, int]] | None]:
     """Inactive leaves (an inactive summary makes its sub-tasks inactive too) and the manually
-    scheduled leaves with entered dates (placeholders, filled in by ``_entered_dates``)."""
+    scheduled leaves with entered dates (the dates are set by ``_entered_dates``)."""
     inactive: set[int] = set()
     fixed: dict[int, tuple[int, int]] = {}
     pending = list(inactive_summaries)

@@ -245,7 +245,7 @@ class _Writer:
             fields["StatusDate"] = date_text(project.status_date)
         else:
             fields.pop("StatusDate", None)
-        fields["CalendarUID"] = ""  # set once calendars have UIDs; placeholder keeps the order
+        fields["CalendarUID"] = ""  # filled in once calendars have UIDs; reserves its place in the order
         self.assign_calendar_uids()
         fields["CalendarUID"] = str(self.calendar_uids[project.calendar])
         return fields
