@@ -15,6 +15,7 @@ from charter.engine.cpm import schedule
 from charter.formats.planfile import parse_plan
 from charter.views.schedule import schedule_document
 from tests.backends import BACKENDS, POSTGRES_ENV, POSTGRES_HOW, Backend, PostgresBackend, SQLiteBackend
+from tests.unavailable import skip_here_fail_in_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -80,9 +81,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     else:
         server = os.environ.get(POSTGRES_ENV)
         if not server:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"--db postgres under CI, but {POSTGRES_ENV} is not set. {POSTGRES_HOW}")
-            pytest.skip(POSTGRES_HOW)
+            skip_here_fail_in_ci(f"--db postgres ({POSTGRES_ENV} is not set)", POSTGRES_HOW)
         made = PostgresBackend(server)
     try:
         yield made

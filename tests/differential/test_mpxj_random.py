@@ -19,7 +19,6 @@ difference was settled for Charter, and seeds that fail.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ import pytest
 
 from charter.domain import Plan
 from charter.formats.planfile import dump_plan, parse_plan
+from tests.unavailable import skip_here_fail_in_ci
 
 from .adjudicate import Verdict, adjudicate, compare
 from .mpxj_bridge import mpxj_available
@@ -53,9 +53,7 @@ OUTCOMES: dict[tuple[str, int], Outcome] = {}
 def mpxj() -> None:
     reason = mpxj_available()
     if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"MPXJ differential tests must run in CI: {reason}")
-        pytest.skip(reason)
+        skip_here_fail_in_ci("the MPXJ differential tests", reason)
 
 
 def outcome(group: str, seed: int) -> Outcome:

@@ -8,7 +8,6 @@ messages for a missing extra or a missing Java are checked everywhere, with the 
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from charter.formats import jvm
 from charter.formats.mpxj_import import FORMAT_NAMES, load_with_mpxj
 from charter.sources import MPXJ_SUFFIXES, open_plan
 from charter.views.schedule import schedule_document
+from tests.unavailable import skip_here_fail_in_ci
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +30,7 @@ def jpype_module() -> Any:
     try:
         return jvm.start_jvm()
     except jvm.JvmUnavailableError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the MPXJ import tests must run in CI: {exc.reason}")
-        pytest.skip(f"MPXJ is not usable here: {exc.reason}")
+        skip_here_fail_in_ci("the MPXJ import tests", f"MPXJ is not usable here: {exc.reason}")
 
 
 def write_mpx(jpype: Any, target: Path) -> Path:
