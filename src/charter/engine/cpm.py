@@ -163,27 +163,33 @@ class _Passes:
             if t > start and net.milestone[i] and cal.is_period_end(start):
                 t = start  # a milestone may sit at the end of a working period
             snapped.append(t)
-        start = min(snapped)
-        kind, cdate = net.constraint[i], self.cdate[i]
-        finish: int | None = None
-        if cdate is not None:
-            moved = start
-            if kind is _A.SNET:
-                moved = max(start, cdate)
-            elif kind is _A.FNLT:
-                moved = min(start, self.before(i, cdate))
-            elif kind is _A.FNET:
-                moved = max(start, self.before(i, cdate))
-            elif kind is _A.SNLT:
-                moved = min(start, cdate)
-            elif kind is _A.MSO:
-                moved = cdate
-            elif kind is _A.MFO:
-                finish = cdate
-                moved = self.before(i, cdate)
-            if moved != start or finish is not None:
-                start, why = moved, BY_CONSTRAINT
+        start, finish, moved = self.constrain(i, min(snapped))
+        if moved:
+            why = BY_CONSTRAINT
         return start, (self.after(i, start) if finish is None else finish), why
+
+    def constrain(self, i: int, start: int) -> tuple[int, int | None, bool]:
+        """The early start of leaf ``i`` after its date constraint (tasks honour their constraint
+        dates), the finish an MFO fixes (else None), and whether the constraint moved it."""
+        kind, cdate = self.net.constraint[i], self.cdate[i]
+        if cdate is None:
+            return start, None, False
+        finish: int | None = None
+        moved = start
+        if kind is _A.SNET:
+            moved = max(start, cdate)
+        elif kind is _A.FNLT:
+            moved = min(start, self.before(i, cdate))
+        elif kind is _A.FNET:
+            moved = max(start, self.before(i, cdate))
+        elif kind is _A.SNLT:
+            moved = min(start, cdate)
+        elif kind is _A.MSO:
+            moved = cdate
+        elif kind is _A.MFO:
+            finish = cdate
+            moved = self.before(i, cdate)
+        return moved, finish, moved != start or finish is not None
 
     def late_assigned(self, i: int, finish: int) -> None:
         """Late dates of a resource-driven leaf that must finish by ``finish``: the end of work
@@ -333,22 +339,9 @@ class _Passes:
             if not (snapped > start and net.milestone[i] and cal.is_period_end(start)):
                 start = snapped
             if cdate is not None:
-                moved = start
-                if kind is _A.SNET:
-                    moved = max(start, cdate)
-                elif kind is _A.FNLT:
-                    moved = min(start, self.minus(i, cdate, dur))
-                elif kind is _A.FNET:
-                    moved = max(start, self.minus(i, cdate, dur))
-                elif kind is _A.SNLT:
-                    moved = min(start, cdate)
-                elif kind is _A.MSO:
-                    moved = cdate
-                elif kind is _A.MFO:
-                    finish = cdate
-                    moved = self.minus(i, cdate, dur)
-                if moved != start or finish is not None:
-                    start, why = moved, BY_CONSTRAINT
+                start, finish, moved = self.constrain(i, start)
+                if moved:
+                    why = BY_CONSTRAINT
                     w = cal.work_at(start)
             if finish is not None:
                 w_ef[i] = cal.work_at(finish)
