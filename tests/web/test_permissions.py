@@ -8,7 +8,6 @@ but not allowed -> 403, or 401 for an anonymous visitor (signing in might help);
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -21,57 +20,11 @@ from tests.backends import Backend
 from tests.services.conftest import ACTORS, FAST, PROJECT_ROLES, SITUATIONS
 from tests.store.conftest import SMALL
 from tests.web.conftest import BASE_URL, WebWorld, settings_for
+from tests.web.endpoints import ENDPOINTS, Endpoint
 
 Auth = Callable[[str], dict[str, str]]
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    route: str
-    """The route as the app declares it."""
-    url: str
-    """The URL tried, ``{key}`` filled in per situation."""
-    action: Action
-    ok: int
-    json: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-P = "/api/v1/projects/{key}"
-ENDPOINTS: dict[str, Endpoint] = {
-    "project": Endpoint("GET", P, P, Action.VIEW_SUMMARY, 200),
-    "delete-project": Endpoint("DELETE", P, P, Action.DELETE_PROJECT, 204, headers={"If-Match": '"1"'}),
-    "schedule": Endpoint("GET", f"{P}/schedule", f"{P}/schedule", Action.VIEW_PLAN, 200),
-    "export-yaml": Endpoint("GET", f"{P}/export", f"{P}/export?format=yaml", Action.VIEW_PLAN, 200),
-    "export-mspdi": Endpoint("GET", f"{P}/export", f"{P}/export?format=mspdi", Action.VIEW_PLAN, 200),
-    "audit": Endpoint("GET", f"{P}/audit", f"{P}/audit", Action.VIEW_AUDIT, 200),
-    "task": Endpoint("GET", f"{P}/tasks/{{task_key}}", f"{P}/tasks/build", Action.VIEW_PLAN, 200),
-    "patch-task": Endpoint(
-        "PATCH", f"{P}/tasks/{{task_key}}", f"{P}/tasks/build", Action.EDIT_TASKS, 200,
-        json={"name": "Renamed"}, headers={"If-Match": '"1"'},
-    ),
-    "delete-task": Endpoint(
-        "DELETE", f"{P}/tasks/{{task_key}}", f"{P}/tasks/golive", Action.EDIT_TASKS, 204,
-        headers={"If-Match": '"1"'},
-    ),
-    "trash": Endpoint("GET", f"{P}/trash", f"{P}/trash", Action.VIEW_PLAN, 200),
-    "restore": Endpoint(
-        "POST", f"{P}/trash/{{task_key}}/restore", f"{P}/trash/notes/restore", Action.EDIT_TASKS, 200
-    ),
-    "members": Endpoint("GET", f"{P}/members", f"{P}/members", Action.VIEW_MEMBERS, 200),
-    "member": Endpoint(
-        "GET", f"{P}/members/{{username}}", f"{P}/members/target2", Action.VIEW_MEMBERS, 200
-    ),
-    "put-member": Endpoint(
-        "PUT", f"{P}/members/{{username}}", f"{P}/members/target", Action.MANAGE_MEMBERS, 200,
-        json={"role": "stakeholder"}, headers={"If-None-Match": "*"},
-    ),
-    "delete-member": Endpoint(
-        "DELETE", f"{P}/members/{{username}}", f"{P}/members/target2", Action.MANAGE_MEMBERS, 204,
-        headers={"If-Match": '"viewer"'},
-    ),
-}  # fmt: skip
 GLOBAL_ROUTES = {("POST", "/api/v1/projects"), ("GET", "/api/v1/projects")}  # tested below
 AUTH_PREFIX = "/api/v1/auth/"
 
