@@ -1,64 +1,10 @@
-"""The API's endpoints as the generated permission tests try them, by area.
-
-Each area's table lives in its own module (``endpoints_*.py``); :data:`ENDPOINTS` joins them.
-An endpoint names the action of ``PERMISSIONS`` it takes and the status it answers when allowed.
-"""
+"""Every endpoint the generated permission tests try: one table per area (``endpoints_*.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from charter.services import Action
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    route: str
-    """The route as the app declares it."""
-    url: str
-    """The URL tried, ``{key}`` filled in per situation."""
-    action: Action
-    ok: int
-    json: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-P = "/api/v1/projects/{key}"
-CORE: dict[str, Endpoint] = {
-    "project": Endpoint("GET", P, P, Action.VIEW_SUMMARY, 200),
-    "delete-project": Endpoint("DELETE", P, P, Action.DELETE_PROJECT, 204, headers={"If-Match": '"1"'}),
-    "schedule": Endpoint("GET", f"{P}/schedule", f"{P}/schedule", Action.VIEW_PLAN, 200),
-    "export-yaml": Endpoint("GET", f"{P}/export", f"{P}/export?format=yaml", Action.VIEW_PLAN, 200),
-    "export-mspdi": Endpoint("GET", f"{P}/export", f"{P}/export?format=mspdi", Action.VIEW_PLAN, 200),
-    "audit": Endpoint("GET", f"{P}/audit", f"{P}/audit", Action.VIEW_AUDIT, 200),
-    "task": Endpoint("GET", f"{P}/tasks/{{task_key}}", f"{P}/tasks/build", Action.VIEW_PLAN, 200),
-    "patch-task": Endpoint(
-        "PATCH", f"{P}/tasks/{{task_key}}", f"{P}/tasks/build", Action.EDIT_TASKS, 200,
-        json={"name": "Renamed"}, headers={"If-Match": '"1"'},
-    ),
-    "delete-task": Endpoint(
-        "DELETE", f"{P}/tasks/{{task_key}}", f"{P}/tasks/golive", Action.EDIT_TASKS, 204,
-        headers={"If-Match": '"1"'},
-    ),
-    "trash": Endpoint("GET", f"{P}/trash", f"{P}/trash", Action.VIEW_PLAN, 200),
-    "restore": Endpoint(
-        "POST", f"{P}/trash/{{task_key}}/restore", f"{P}/trash/notes/restore", Action.EDIT_TASKS, 200
-    ),
-    "members": Endpoint("GET", f"{P}/members", f"{P}/members", Action.VIEW_MEMBERS, 200),
-    "member": Endpoint(
-        "GET", f"{P}/members/{{username}}", f"{P}/members/target2", Action.VIEW_MEMBERS, 200
-    ),
-    "put-member": Endpoint(
-        "PUT", f"{P}/members/{{username}}", f"{P}/members/target", Action.MANAGE_MEMBERS, 200,
-        json={"role": "stakeholder"}, headers={"If-None-Match": "*"},
-    ),
-    "delete-member": Endpoint(
-        "DELETE", f"{P}/members/{{username}}", f"{P}/members/target2", Action.MANAGE_MEMBERS, 204,
-        headers={"If-Match": '"viewer"'},
-    ),
-}  # fmt: skip
+from tests.web.endpoint import Endpoint
+from tests.web.endpoints_core import CORE
 
 ENDPOINTS: dict[str, Endpoint] = {**CORE}
-"""Every endpoint tried; an area's module adds its table here."""
+
+__all__ = ["ENDPOINTS", "Endpoint"]
