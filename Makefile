@@ -17,10 +17,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# The demo server: .charter-demo/ is made once (example projects, user 'demo', password printed).
 run: $(VENV)/.installed
-	$(BIN)/charter check examples/erp-rollout.yaml
-	$(BIN)/charter schedule examples/erp-rollout.yaml
-	$(BIN)/charter critical examples/erp-rollout.yaml
+	$(BIN)/charter demo --data-dir .charter-demo --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks

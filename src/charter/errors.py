@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +48,20 @@ class CharterError(Exception):
         self.where = where
         self.fix = fix
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (where, fix and a subclass's own fields), e.g. from a worker process."""
+        return (_restored, (type(self), self.args, self.__dict__))
+
     def __str__(self) -> str:
         head = f"{self.where}: {self.what}" if self.where and str(self.where) else self.what
         return f"{head}\n  fix: {self.fix}" if self.fix else head
+
+
+def _restored(cls: type[CharterError], args: tuple[Any, ...], fields: dict[str, Any]) -> CharterError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(fields)
+    return error
 
 
 class PlanFileError(CharterError):
@@ -130,6 +142,11 @@ class ForbiddenError(CharterError):
 
 class AuthenticationError(CharterError):
     """Who is asking could not be established: wrong credentials, or an expired or revoked one."""
+
+
+class StoredFileError(CharterError):
+    """A stored attachment file is missing or does not match its checksum (disk damage, or
+    someone changed the attachments directory by hand): the server's fault, never the user's."""
 
 
 class SchemaVersionError(CharterError):

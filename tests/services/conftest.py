@@ -8,6 +8,7 @@ projects, ``target`` belongs nowhere (to be added) and ``target2`` is a viewer e
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from argon2 import PasswordHasher
 
 from charter.formats.planfile import parse_plan
 from charter.services import ANONYMOUS, SYSTEM, Actor, Services
-from charter.store import Store, open_store, upgrade
+from charter.store import Blob, Store, open_store, upgrade
 from tests.backends import Backend
 from tests.store.conftest import SMALL
 
@@ -55,6 +56,33 @@ def build_world(services: Services) -> None:
                 services.members.put(Actor("owner"), key, role, role)
         services.members.put(Actor(creator), key, "target2", "viewer")
         services.tasks.delete(Actor(creator), key, "notes", 1)
+        _add_records(services, Actor(creator), key)
+
+
+ATTACHMENT = b"Kick-off minutes: scope agreed, go-live in March.\n"
+
+
+def _add_records(services: Services, creator: Actor, key: str) -> None:
+    """Per project: time entry, comment and attachment 1 (live) and 2 (in the trash), all the
+    creator's. The attachment's file goes to the services' attachments directory, if they have one."""
+    entries = services.time_entries
+    entries.log(creator, key, task="build", date=dt.date(2027, 1, 5), hours=2, note="Kick-off")
+    entries.delete(
+        creator, key, entries.log(creator, key, task="build", date=dt.date(2027, 1, 6), hours=1).id, 1
+    )
+    services.comments.add(creator, key, "build", "Needs the **test database** first.")
+    services.comments.delete(
+        creator, key, "build", services.comments.add(creator, key, "build", "Duplicate").id, 1
+    )
+    files = services.attachments
+    if files.directory is not None:
+        blob = files.blobs.put(ATTACHMENT)
+    else:
+        blob = Blob(hashlib.sha256(ATTACHMENT).hexdigest(), len(ATTACHMENT))
+    files.attach(creator, key, None, "minutes.txt", "text/plain", blob)
+    files.delete(
+        creator, key, files.attach(creator, key, "build", "old-minutes.txt", "text/plain", blob).id, 1
+    )
 
 
 @pytest.fixture(scope="session")

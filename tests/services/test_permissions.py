@@ -13,9 +13,24 @@ from typing import Any
 
 import pytest
 
+from charter.domain import Assignment, Link
 from charter.errors import ForbiddenError, NotFoundError
-from charter.services import PERMISSIONS, Action, Actor, MemberService, ProjectService, Services, TaskService
+from charter.services import (
+    PERMISSIONS,
+    Action,
+    Actor,
+    AttachmentService,
+    CommentService,
+    MemberService,
+    PlanItemService,
+    ProjectService,
+    Services,
+    TaskService,
+    TimeEntryService,
+)
 from charter.store import Store
+from charter.store.wbs import TaskFilter
+from tests.services.calls_records import RECORD_CALLS
 from tests.services.conftest import ACTORS, PROJECT_ROLES, SITUATIONS, actor_for
 
 Call = Callable[[Services, Store, Actor, str], Any]
@@ -47,6 +62,81 @@ CALLS: dict[str, tuple[Action, Call]] = {
         lambda s, st, a, k: s.tasks.delete(a, k, "golive", st.get_task(k, "golive").version),
     ),
     "TaskService.restore": (Action.EDIT_TASKS, lambda s, _, a, k: s.tasks.restore(a, k, "notes")),
+    "ProjectService.restore": (Action.DELETE_PROJECT, lambda s, _, a, k: s.projects.restore(a, k)),
+    "ProjectService.settings": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.settings(a, k)),
+    "ProjectService.update": (
+        Action.EDIT_PLAN,
+        lambda s, _, a, k: s.projects.update(a, k, {"description": "Changed"}, None),
+    ),
+    "ProjectService.update#visibility": (
+        Action.SET_VISIBILITY,
+        lambda s, _, a, k: s.projects.update(a, k, {}, None, visibility="private"),
+    ),
+    "TaskService.page": (Action.VIEW_PLAN, lambda s, _, a, k: s.tasks.page(a, k, TaskFilter())),
+    "TaskService.create": (
+        Action.EDIT_TASKS,
+        lambda s, _, a, k: s.tasks.create(a, k, {"name": "New", "milestone": True}),
+    ),
+    "TaskService.move": (
+        Action.EDIT_TASKS,
+        lambda s, st, a, k: s.tasks.move(
+            a, k, "golive", st.get_task(k, "golive").version, parent=None, before="design"
+        ),
+    ),
+    "TaskService.link": (Action.VIEW_PLAN, lambda s, _, a, k: s.tasks.link(a, k, "review", "arch")),
+    "TaskService.put_link": (
+        Action.EDIT_TASKS,
+        lambda s, st, a, k: s.tasks.put_link(
+            a, k, "golive", Link(predecessor="arch"), st.get_task(k, "golive").version
+        ),
+    ),
+    "TaskService.delete_link": (
+        Action.EDIT_TASKS,
+        lambda s, st, a, k: s.tasks.delete_link(a, k, "review", "arch", st.get_task(k, "review").version),
+    ),
+    "TaskService.assignment": (
+        Action.VIEW_PLAN,
+        lambda s, _, a, k: s.tasks.assignment(a, k, "arch", "alice"),
+    ),
+    "TaskService.put_assignment": (
+        Action.EDIT_TASKS,
+        lambda s, st, a, k: s.tasks.put_assignment(
+            a, k, "review", Assignment(resource="bob"), st.get_task(k, "review").version
+        ),
+    ),
+    "TaskService.delete_assignment": (
+        Action.EDIT_TASKS,
+        lambda s, st, a, k: s.tasks.delete_assignment(a, k, "arch", "alice", st.get_task(k, "arch").version),
+    ),
+    "PlanItemService.list_items": (
+        Action.VIEW_PLAN,
+        lambda s, _, a, k: s.plan_items.list_items(a, k, "calendars"),
+    ),
+    "PlanItemService.get": (
+        Action.VIEW_PLAN,
+        lambda s, _, a, k: s.plan_items.get(a, k, "resources", "alice"),
+    ),
+    "PlanItemService.put": (
+        Action.EDIT_PLAN,
+        lambda s, _, a, k: s.plan_items.put(
+            a, k, "risks", "vendor", {"title": "Vendor late", "probability": 0.3}, ""
+        ),
+    ),
+    "PlanItemService.delete": (
+        Action.EDIT_PLAN,
+        lambda s, _, a, k: s.plan_items.delete(a, k, "resources", "bob", "*"),
+    ),
+    "PlanItemService.restore": (
+        Action.EDIT_PLAN,
+        lambda s, st, a, k: (
+            st.items.delete(k, "resources", "bob", "*", actor=None),
+            s.plan_items.restore(a, k, "resources", "bob"),
+        ),
+    ),
+    "PlanItemService.save_baseline": (
+        Action.EDIT_PLAN,
+        lambda s, _, a, k: s.plan_items.save_baseline(a, k, 0, "Approved"),
+    ),
     "MemberService.of_project": (Action.VIEW_MEMBERS, lambda s, _, a, k: s.members.of_project(a, k)),
     "MemberService.role_of": (Action.VIEW_MEMBERS, lambda s, _, a, k: s.members.role_of(a, k, "target2")),
     "MemberService.put": (
@@ -55,7 +145,9 @@ CALLS: dict[str, tuple[Action, Call]] = {
     ),
     "MemberService.delete": (Action.MANAGE_MEMBERS, lambda s, _, a, k: s.members.delete(a, k, "target2")),
 }
-GLOBAL_CALLS = {"ProjectService.create", "ProjectService.visible"}  # tested in test_projects.py
+CALLS.update(RECORD_CALLS)
+NO_PERMISSION = {"AttachmentService.using", "AttachmentService.writer"}  # concern no project
+GLOBAL_CALLS = {"ProjectService.create", "ProjectService.visible", "ProjectService.trash"}  # test_projects.py
 
 
 def expected(actor: str, situation: str, action: Action) -> type[Exception] | None:
@@ -73,11 +165,19 @@ def expected(actor: str, situation: str, action: Action) -> type[Exception] | No
 def test_every_service_method_is_in_the_generated_tests() -> None:
     methods = {
         f"{cls.__name__}.{name}"
-        for cls in (ProjectService, TaskService, MemberService)
+        for cls in (
+            ProjectService,
+            TaskService,
+            PlanItemService,
+            MemberService,
+            TimeEntryService,
+            CommentService,
+            AttachmentService,
+        )
         for name, _ in inspect.getmembers(cls, inspect.isfunction)
         if not name.startswith("_")
     }
-    assert methods == set(CALLS) | GLOBAL_CALLS
+    assert methods == {call.split("#")[0] for call in CALLS} | GLOBAL_CALLS | NO_PERMISSION
 
 
 def test_every_project_action_of_the_table_is_exercised() -> None:

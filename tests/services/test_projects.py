@@ -54,6 +54,7 @@ def test_task_writes_carry_versions_and_the_actor(services: Services, store: Sto
 def test_a_deleted_project_is_gone(services: Services) -> None:
     with pytest.raises(ConflictError):
         services.projects.delete(Actor("owner"), "own-private", 99)
-    services.projects.delete(Actor("owner"), "own-private", 1)
+    version = services.projects.summary(Actor("owner"), "own-private").version
+    services.projects.delete(Actor("owner"), "own-private", version)
     with pytest.raises(NotFoundError):
         services.projects.summary(Actor("owner"), "own-private")

@@ -16,6 +16,7 @@ SMALL = plan_text(
       standard: {week: {mon-fri: "08:00-12:00, 13:00-17:00"}}
     resources:
       alice: {name: Alice, units: 100%, rate: 95/h}
+      bob: {name: Bob, units: 50%}
     tasks:
       - key: design
         name: Design
@@ -25,6 +26,8 @@ SMALL = plan_text(
       - {key: build, name: Build, work: 80h, resources: [alice], after: ["design +2d"]}
       - {key: notes, name: Loose end, duration: 1d}
       - {key: golive, name: Go-live, milestone: true, after: [build]}
+    risks:
+      - {key: vendor-late, title: Vendor delivers late, probability: 30%, cost: 20000}
     """
 )
 

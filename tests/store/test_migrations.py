@@ -1,4 +1,5 @@
-"""The first migration creates exactly the ORM's schema, and connections are set up safely."""
+"""The migrations create exactly the ORM's schema (and 0003 can be undone), and connections are set
+up safely."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from charter.errors import SchemaVersionError
 from charter.store import database_url, make_engine, open_store, upgrade
 from charter.store.database import driver_url
-from charter.store.migrate import head_revision
+from charter.store.migrate import alembic_config, head_revision
 from charter.store.models import Base
 
 
@@ -66,3 +68,26 @@ def test_a_postgresql_url_without_a_driver_gets_psycopg_3() -> None:
     )
     assert str(driver_url("postgresql+psycopg2://db/charter")) == "postgresql+psycopg2://db/charter"
     assert str(driver_url("sqlite:///charter.db")) == "sqlite:///charter.db"
+
+
+def test_0003_adds_the_record_tables_to_a_0002_database_and_removes_them_again(db_url: str) -> None:
+    records = {"time_entries", "comments", "attachments"}
+    upgrade(db_url, "0002")
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            assert not records & set(sa.inspect(connection).get_table_names())
+        upgrade(db_url)
+        with engine.connect() as connection:
+            assert records <= set(sa.inspect(connection).get_table_names())
+            checks = {c["name"] for c in sa.inspect(connection).get_check_constraints("time_entries")}
+            assert "ck_time_entries_minutes" in checks
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+        with engine.connect() as connection:
+            assert not records & set(sa.inspect(connection).get_table_names())
+            assert MigrationContext.configure(connection).get_current_revision() == "0002"
+    finally:
+        engine.dispose()

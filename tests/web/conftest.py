@@ -19,7 +19,7 @@ from charter.services import SYSTEM, Services
 from charter.store import open_store, upgrade
 from charter.web import Settings, create_app
 from tests.backends import Backend
-from tests.services.conftest import ACTORS, FAST, PASSWORD, build_world
+from tests.services.conftest import ACTORS, FAST, PASSWORD, SITUATIONS, build_world
 
 BASE_URL = "https://testserver"  # session cookies are Secure
 __all__ = ["ACTORS", "BASE_URL", "PASSWORD"]
@@ -38,15 +38,38 @@ def web_world(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Ite
     url = backend.create(tmp_path_factory.mktemp("web-world"))
     upgrade(url)
     tokens: dict[str, str] = {}
-    with open_store(url) as store:
-        services = Services(store, hasher=FAST)
-        build_world(services)
-        for name in (*ACTORS, "stranger", "target", "target2"):
-            if name != "anonymous":
-                tokens[name] = services.tokens.create(SYSTEM, name, "api", "write", None).secret
-        tokens["owner-read"] = services.tokens.create(SYSTEM, "owner", "read", "read", None).secret
-    yield WebWorld(url, tokens)
+    attachments = tmp_path_factory.mktemp("attachments")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CHARTER_ATTACHMENTS_DIR", str(attachments))  # where every test app looks
+        with open_store(url) as store:
+            services = Services(store, hasher=FAST, attachments_dir=attachments)
+            build_world(services)
+            seed_plan_items(services)
+            for name in (*ACTORS, "stranger", "target", "target2"):
+                if name != "anonymous":
+                    tokens[name] = services.tokens.create(SYSTEM, name, "api", "write", None).secret
+            tokens["owner-read"] = services.tokens.create(SYSTEM, "owner", "read", "read", None).secret
+        yield WebWorld(url, tokens)
     backend.drop(url)
+
+
+def seed_plan_items(services: Services) -> None:
+    """In every project of the world: a calendar and a risk nothing uses, a deleted calendar,
+    resource and risk, baseline 0 saved and baseline 5 deleted (see tests/web/endpoints_plan.py)."""
+    night = {"week": {"mon-fri": "22:00-24:00"}}
+    for key in SITUATIONS.values():
+        items = services.plan_items
+        items.put(SYSTEM, key, "calendars", "night", night, "")
+        items.put(SYSTEM, key, "calendars", "old-night", night, "")
+        items.delete(SYSTEM, key, "calendars", "old-night", "*")
+        items.put(SYSTEM, key, "resources", "carol", {"name": "Carol"}, "")
+        items.delete(SYSTEM, key, "resources", "carol", "*")
+        for risk in ("scope", "old-risk"):
+            items.put(SYSTEM, key, "risks", risk, {"title": "Scope creep", "probability": 0.2}, "")
+        items.delete(SYSTEM, key, "risks", "old-risk", "*")
+        items.save_baseline(SYSTEM, key, 0)
+        items.save_baseline(SYSTEM, key, 5)
+        items.delete(SYSTEM, key, "baselines", "5", "*")
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +79,9 @@ def tokens(web_world: WebWorld) -> dict[str, str]:
 
 def settings_for(backend: Backend, url: str, data_dir: Path) -> Settings:
     """The server's settings for the database at ``url``: SQLite by data directory, else by URL."""
-    return Settings(data_dir=data_dir, database_url=None if backend.name == "sqlite" else url)
+    return Settings(
+        data_dir=data_dir, database_url=None if backend.name == "sqlite" else url, schedule_processes=0
+    )
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from charter.errors import CharterError
 from charter.formats.planfile import parse_plan
 from charter.web import Settings, create_app
 from charter.web.api.models import ScheduleConflict, ScheduleOut, ScheduleProject, ScheduleTask
-from charter.web.settings import SESSION_COOKIE
+from charter.web.settings import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from tests.services.conftest import PASSWORD
 from tests.store.conftest import SMALL
 from tests.web.conftest import BASE_URL
@@ -32,6 +32,11 @@ def login(client: TestClient, user: str, password: str = PASSWORD) -> str:
     return response.cookies[SESSION_COOKIE]
 
 
+def csrf(client: TestClient) -> dict[str, str]:
+    """The header a write with the session cookie must carry: the CSRF cookie's value."""
+    return {CSRF_HEADER: client.cookies[CSRF_COOKIE]}
+
+
 def test_login_starts_a_session_with_a_new_id_and_logout_ends_it(client: TestClient) -> None:
     response = client.post("/api/v1/auth/login", json={"username": "owner", "password": PASSWORD})
     cookie = response.headers["set-cookie"]
@@ -43,7 +48,7 @@ def test_login_starts_a_session_with_a_new_id_and_logout_ends_it(client: TestCli
     assert client.get("/api/v1/projects/own-private").status_code == 200
     with TestClient(client.app, base_url=BASE_URL, cookies={SESSION_COOKIE: first}) as old:
         assert old.get("/api/v1/auth/me").status_code == 401  # the login ended the old session
-    assert client.post("/api/v1/auth/logout").status_code == 204
+    assert client.post("/api/v1/auth/logout", headers=csrf(client)).status_code == 204
     client.cookies.clear()
     with TestClient(client.app, base_url=BASE_URL, cookies={SESSION_COOKIE: second}) as ended:
         assert ended.get("/api/v1/auth/me").status_code == 401
@@ -220,7 +225,7 @@ def test_the_openapi_document(client: TestClient) -> None:
                 if status != "204":
                     assert answers[status].get("content"), (method, path, status)
             assert "HTTPValidationError" not in json.dumps(answers), (method, path)
-    assert {"HTTPBearer", "APIKeyCookie"} <= set(document["components"]["securitySchemes"])
+    assert {"HTTPBearer", "APIKeyCookie", "CSRFToken"} <= set(document["components"]["securitySchemes"])
 
 
 @pytest.mark.backends("sqlite")  # the settings, not the database

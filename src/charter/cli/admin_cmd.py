@@ -1,8 +1,8 @@
 """`charter db`, `charter user` and `charter token`: running a Charter database.
 
-The database is found from ``--data-dir``, else ``CHARTER_DATABASE_URL``, else
-``CHARTER_DATA_DIR``, else ``./.charter-data``. These commands act with full rights (whoever can
-run them can read the database anyway).
+The database is found from ``--data-dir`` or ``--database-url``, else ``CHARTER_DATABASE_URL``,
+else ``CHARTER_DATA_DIR``, else ``./.charter-data``. These commands act with full rights (whoever
+can run them can read the database anyway).
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from charter.cli.render import err
 from charter.errors import CharterError
 from charter.services import SYSTEM, Services
 from charter.store import database_url, open_store, upgrade
+from charter.store.purge import RETENTION, purge
 
 DEFAULT_DATA_DIR = Path(".charter-data")
+ATTACHMENTS = "attachments"
 
 DataDirOpt = Annotated[
     Path | None,
@@ -34,18 +36,33 @@ DataDirOpt = Annotated[
     ),
 ]
 
+DatabaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        metavar="URL",
+        help="The database, e.g. postgresql://charter@db.example.org/charter "
+        "(instead of --data-dir). Default: $CHARTER_DATABASE_URL.",
+        show_default=False,
+    ),
+]
+
 db_app = typer.Typer(name="db", help="Set up and migrate the database.", no_args_is_help=True)
 user_app = typer.Typer(name="user", help="Manage user accounts.", no_args_is_help=True)
 token_app = typer.Typer(name="token", help="Manage API tokens.", no_args_is_help=True)
 
 
-def resolve_url(data_dir: Path | None, *, create: bool = False) -> str:
-    """The database URL from the option or the environment; makes the directory if ``create``."""
+def resolve_url(data_dir: Path | None, *, create: bool = False, url: str | None = None) -> str:
+    """The database URL from the options or the environment; makes the directory if ``create``."""
+    if data_dir is not None and url:
+        raise CharterError("--data-dir and --database-url both name a database", fix="give only one of them")
+    if url:
+        return url
     if data_dir is None:
         url = os.environ.get("CHARTER_DATABASE_URL")
         if url:
             return url
-        data_dir = Path(os.environ.get("CHARTER_DATA_DIR") or DEFAULT_DATA_DIR)
+        data_dir = default_data_dir()
     if create:
         data_dir.mkdir(parents=True, exist_ok=True)
     elif not data_dir.is_dir():
@@ -56,12 +73,72 @@ def resolve_url(data_dir: Path | None, *, create: bool = False) -> str:
     return database_url(data_dir)
 
 
+def default_data_dir() -> Path:
+    return Path(os.environ.get("CHARTER_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def resolve_attachments(data_dir: Path | None, url: str | None) -> Path | None:
+    """Where the attachment files are: ``CHARTER_ATTACHMENTS_DIR``, else in the data directory.
+
+    A database named by URL (PostgreSQL) has no data directory: its files are wherever
+    ``CHARTER_ATTACHMENTS_DIR`` says, and there are none without it.
+    """
+    configured = os.environ.get("CHARTER_ATTACHMENTS_DIR")
+    if configured:
+        return Path(configured)
+    if data_dir is not None:
+        return data_dir / ATTACHMENTS
+    if url or os.environ.get("CHARTER_DATABASE_URL"):
+        return None
+    return default_data_dir() / ATTACHMENTS
+
+
 @db_app.command("upgrade")
-def db_upgrade_command(data_dir: DataDirOpt = None) -> None:
+def db_upgrade_command(data_dir: DataDirOpt = None, database_url: DatabaseUrlOpt = None) -> None:
     """Create the database, or bring its schema up to date (take a backup first)."""
-    url = resolve_url(data_dir, create=True)
+    url = resolve_url(data_dir, create=True, url=database_url)
     upgrade(url)
     err.print("the database is up to date")
+
+
+@db_app.command("purge")
+def db_purge_command(
+    older_than: Annotated[
+        str,
+        typer.Option(
+            "--older-than",
+            metavar="AGE",
+            help="Purge what was deleted longer ago than this: 12h, 30d, 8w.",
+        ),
+    ] = f"{RETENTION.days}d",
+    data_dir: DataDirOpt = None,
+    database_url: DatabaseUrlOpt = None,
+) -> None:
+    """Empty the trash: delete for good the projects and tasks deleted longer ago than --older-than.
+
+    The server does this by itself at start-up and then daily, for trash older than 30 days.
+
+    Example: `charter db purge --older-than 30d`
+    """
+    age = parse_age(older_than, option="--older-than", noun="duration")
+    if age is None:
+        raise CharterError(
+            "--older-than: 'never' purges nothing", fix="give an age like 30d, or do not run the purge"
+        )
+    with open_store(resolve_url(data_dir, url=database_url)) as store:
+        result = purge(store, age)
+    if result.empty:
+        err.print(f"the trash holds nothing deleted before {result.cutoff:%Y-%m-%d %H:%M} UTC")
+        return
+    err.print(
+        f"purged {len(result.projects)} project(s), {result.task_count} task(s) and "
+        f"{result.record_count} other record(s) deleted before {result.cutoff:%Y-%m-%d %H:%M} UTC"
+    )
+    for key in result.projects:
+        err.print(f"  project {key}")
+    for key, tables in result.items.items():
+        counts = ", ".join(f"{len(found)} {table.replace('_', ' ')}" for table, found in tables.items())
+        err.print(f"  from project {key}: {counts}")
 
 
 @user_app.command("add")
@@ -72,6 +149,7 @@ def user_add_command(
     ] = False,
     admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator.")] = False,
     data_dir: DataDirOpt = None,
+    database_url: DatabaseUrlOpt = None,
 ) -> None:
     """Add a user; the password comes on standard input (never on the command line).
 
@@ -83,7 +161,7 @@ def user_add_command(
             fix="add --password-stdin and pipe the password in",
         )
     password = sys.stdin.readline().rstrip("\r\n")
-    with open_store(resolve_url(data_dir)) as store:
+    with open_store(resolve_url(data_dir, url=database_url)) as store:
         user = Services(store).accounts.add_user(SYSTEM, name, password, is_admin=admin)
     err.print(f"added user '{user.name}'{' (administrator)' if user.is_admin else ''}")
 
@@ -97,6 +175,7 @@ def token_create_command(
         str, typer.Option("--expires", metavar="AGE", help="Lifetime: 12h, 30d, 8w, or never.")
     ] = "90d",
     data_dir: DataDirOpt = None,
+    database_url: DatabaseUrlOpt = None,
 ) -> None:
     """Create an API token and print its secret, once: it cannot be shown again.
 
@@ -105,7 +184,7 @@ def token_create_command(
     if scope not in ("read", "write"):
         raise CharterError(f"--scope: '{scope}' is not a scope", fix="use read or write")
     lifetime = parse_age(expires)
-    with open_store(resolve_url(data_dir)) as store:
+    with open_store(resolve_url(data_dir, url=database_url)) as store:
         token = Services(store).tokens.create(
             SYSTEM, user, name, "write" if scope == "write" else "read", lifetime
         )
@@ -121,14 +200,12 @@ def token_create_command(
 AGE = re.compile(r"^(\d{1,5})([hdw])$")
 
 
-def parse_age(text: str) -> dt.timedelta | None:
+def parse_age(text: str, *, option: str = "--expires", noun: str = "lifetime") -> dt.timedelta | None:
     """``30d`` → 30 days; ``never`` → None."""
     if text == "never":
         return None
     match = AGE.match(text.strip())
     if not match or int(match[1]) == 0:
-        raise CharterError(
-            f"--expires: '{text}' is not a lifetime", fix="write it like 12h, 30d, 8w or never"
-        )
+        raise CharterError(f"{option}: '{text}' is not a {noun}", fix="write it like 12h, 30d, 8w or never")
     unit = {"h": "hours", "d": "days", "w": "weeks"}[match[2]]
     return dt.timedelta(**{unit: int(match[1])})

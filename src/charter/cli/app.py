@@ -8,8 +8,10 @@ import typer
 
 from charter import __version__
 from charter.cli.admin_cmd import db_app, token_app, user_app
+from charter.cli.backup_cmd import backup_command, restore_command
 from charter.cli.baseline_cmd import baseline_app
 from charter.cli.convert_cmd import export_command, import_command
+from charter.cli.demo_cmd import demo_command
 from charter.cli.plan_cmd import check_command, fmt_command, init_command, schema_command
 from charter.cli.render import print_error
 from charter.cli.schedule_cmd import critical_command, schedule_command
@@ -53,6 +55,9 @@ app.add_typer(baseline_app)
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("serve")(serve_command)
+app.command("demo")(demo_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 for group in (db_app, user_app, token_app):
     app.add_typer(group)
 

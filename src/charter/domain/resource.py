@@ -10,6 +10,20 @@ from charter.domain.values import Duration, format_number
 
 ResourceKind = Literal["work", "material", "cost"]
 RatePer = Literal["h", "d", "w", "mo", "use"]
+Contour = Literal[
+    "flat",
+    "back_loaded",
+    "front_loaded",
+    "double_peak",
+    "early_peak",
+    "late_peak",
+    "bell",
+    "turtle",
+    "contoured",
+]
+"""Microsoft Project's work contour: how an assignment's work is spread over its span. Every
+contour but ``flat`` and ``contoured`` (edited by hand) works below the assignment's units for
+part of the time, so the same work takes longer (see ``charter.engine.network.CONTOUR_SHARE``)."""
 
 
 class Rate(BaseModel):
@@ -41,7 +55,8 @@ class Resource(BaseModel):
 
 class Assignment(BaseModel):
     """A resource working on a task, at ``units`` (1.0 = full time) or for an amount of ``work``,
-    of which ``remaining`` is still to do (all of it when unset)."""
+    of which ``remaining`` is still to do (all of it when unset), spread by ``contour`` (flat
+    when unset)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -49,3 +64,4 @@ class Assignment(BaseModel):
     units: float | None = None
     work: Duration | None = None
     remaining: Duration | None = None
+    contour: Contour | None = None

@@ -65,6 +65,17 @@ class Link(BaseModel):
     lag: Lag = Field(default_factory=Lag)
 
 
+class Split(BaseModel):
+    """A pause in a task's work (Microsoft Project's split task): once ``after`` of its
+    duration is done, work stops for ``pause`` of working time on the task's calendar, then
+    resumes. A pause moves with the task, so it lengthens the task's span, not its duration."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    after: Duration
+    pause: Duration
+
+
 class Task(BaseModel):
     """A unit of work in the WBS. A task with ``tasks`` (children) is a summary task.
 
@@ -72,6 +83,10 @@ class Task(BaseModel):
     ``scheduled_start``/``scheduled_finish``, instead of being placed by their links; an
     ``active: false`` task is kept in the plan but left out of scheduling. ``extensions`` holds
     what Charter does not model itself (e.g. fields of an imported Project file), by source.
+
+    ``leveling_delay`` is Microsoft Project's levelling delay: how long the task waits after
+    its links and the project start allow it to begin (elapsed units wait in calendar time).
+    It moves the early dates only, so it uses up the task's total slack.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -92,6 +107,8 @@ class Task(BaseModel):
     actual_start: PlanDate | None = None
     actual_finish: PlanDate | None = None
     remaining: Duration | None = None
+    leveling_delay: Duration | None = None
+    splits: list[Split] = Field(default_factory=list)
     resources: list[Assignment] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     notes: str | None = None

@@ -242,6 +242,7 @@ class _Passes:
         early_driver, e_plain = self.early_driver, net.e_plain
         fixed = net.fixed
         assigned = self.assigned
+        waits = net.delay
         for node in net.order:
             if node >= n:
                 members = net.group_members[node]
@@ -326,6 +327,10 @@ class _Passes:
                     start, why = self.before(i, cdate), BY_CONSTRAINT
                 else:
                     start = project_start
+            if waits is not None and i in waits:
+                wait, wait_elapsed = waits[i]
+                start = start + wait if wait_elapsed else cal.add(start, wait)
+                known = -1
             if status is not None and start < status:
                 start, why, known = status, BY_STATUS, -1
             if assigned and i in assigned:
@@ -365,10 +370,12 @@ class _Passes:
         calc_ls, w_calc_ls, late_driver = self.calc_ls, self.w_calc_ls, self.late_driver
         out_start, out_edge, e_succ, e_plain = net.out_start, net.out_edge, net.e_succ, net.e_plain
         left, cdates, constraints, deadlines = self.remaining, self.cdate, net.constraint, net.deadline
-        calendars, durations, elapsed_durations = net.leaf_calendar, net.duration, net.duration_elapsed
+        calendars, elapsed_durations = net.leaf_calendar, net.duration_elapsed
         actual_start, actual_finish = net.actual_start, net.actual_finish
         extra: dict[int, tuple[int, int]] = {}
         assigned = self.assigned
+        waits = net.delay
+        into_summary = self.into_started_summary()
         for node in reversed(net.order):
             if node >= n:
                 self.hold_group(node, project_finish, extra)
@@ -381,31 +388,33 @@ class _Passes:
             else:
                 finish, why = project_finish, BY_PROJECT
                 known = -1
-                if net.milestone[i] and durations[i] == 0 and recorded_start is not None:
-                    finish, why = recorded_start, BY_ACTUAL
-                else:
-                    for j in range(out_start[i], out_start[i + 1]):
-                        e = out_edge[j]
-                        s = e_succ[e]
-                        if actual_finish[s] is not None:
+                for j in range(out_start[i], out_start[i + 1]):
+                    e = out_edge[j]
+                    s = e_succ[e]
+                    if actual_finish[s] is not None:
+                        continue
+                    into_started = (
+                        into_summary is not None and into_summary[e] and actual_start[s] is not None
+                    )
+                    if e_plain[e] and left[s] and not (waits and s in waits) and not into_started:
+                        bound = calc_ls[s]
+                        if bound > project_finish:
+                            bound = project_finish
+                        elif bound < finish or (bound == finish and why == BY_PROJECT):
+                            finish, why = bound, e
+                            known = w_calc_ls[s] if calendars[s] is cal else -1
                             continue
-                        if e_plain[e] and left[s]:
-                            bound = calc_ls[s]
-                            if bound > project_finish:
-                                bound = project_finish
-                            elif bound < finish or (bound == finish and why == BY_PROJECT):
-                                finish, why = bound, e
-                                known = w_calc_ls[s] if calendars[s] is cal else -1
-                                continue
-                        else:
-                            bound = self.late_bound(e, i, project_finish)
-                        if bound < finish or (bound == finish and why == BY_PROJECT):
-                            finish, why, known = bound, e, -1
-                    if extra:
-                        held = extra.get(i)
-                        if held is not None and held[0] <= finish:
-                            finish, why = held
-                            known = -1
+                    else:
+                        bound = self.late_bound(e, i, project_finish)
+                    if into_started:
+                        bound = min(bound, self.started_summary_bound(e, i))
+                    if bound < finish or (bound == finish and why == BY_PROJECT):
+                        finish, why, known = bound, e, -1
+                if extra:
+                    held = extra.get(i)
+                    if held is not None and held[0] <= finish:
+                        finish, why = held
+                        known = -1
                 cdate = cdates[i]
                 if cdate is not None:
                     kind = constraints[i]
@@ -427,6 +436,8 @@ class _Passes:
             if assigned and i in assigned and recorded_finish is None:
                 self.late_assigned(i, finish)
                 late_driver[i] = why
+                if recorded_start is not None and left[i]:
+                    self.bind_at_resume(i)
                 continue
             # Predecessors are bound by the late start worked out from this finish *before* it
             # is moved back to the end of the previous working period: for a milestone on
@@ -453,6 +464,51 @@ class _Passes:
             else:
                 ls[i], w_ls[i] = calc_ls[i], w_calc_ls[i]
             late_driver[i] = why
+            if recorded_start is not None and recorded_finish is None and remaining:
+                self.bind_at_resume(i)
+
+    def into_started_summary(self) -> list[bool] | None:
+        """Per edge, whether it comes from a start-bound link (FS, SS) into a summary task;
+        None when no sub-task of a summary has started (nothing to do)."""
+        net = self.net
+        if all(start is None for start in net.actual_start):
+            return None
+        rows = net.link_rows
+        return [
+            net.leaf_of_task[rows[link][1]] < 0 and net.e_kind[e] in (FS, SS)
+            for e, link in enumerate(net.e_link)
+        ]
+
+    def started_summary_bound(self, e: int, p: int) -> int:
+        """The latest finish of leaf ``p`` that a link into a started summary allows: the
+        summary's late start is its actual start (its earliest sub-task's), so, as in Microsoft
+        Project, the link binds ``p`` by that actual start, not by where the work resumes."""
+        net = self.net
+        s = net.e_succ[e]
+        began = net.actual_start[s]
+        assert began is not None
+        cal = net.leaf_calendar[s]
+        lag = net.e_lag[e] if net.e_percent[e] is None else self.lag_of(e)
+        return latest_predecessor_finish(
+            net, p, s, net.e_kind[e], lag, net.e_elapsed[e], began, cal.work_at(began), False
+        )
+
+    def bind_at_resume(self, i: int) -> None:
+        """Hold the predecessors of an in-progress leaf to where its remaining work resumes.
+
+        Its late start is its actual start, so Microsoft Project binds its predecessors by the
+        early date its remaining work starts (finish less remaining work), not a late one.
+        """
+        spans = self.assigned.get(i) if self.assigned else None
+        cal = self.net.leaf_calendar[i]
+        if spans is not None:
+            resume = min(c.add(self.ef[i], -rest) for c, _, rest in spans)
+        elif self.net.duration_elapsed[i]:
+            resume = self.ef[i] - self.remaining[i]
+        else:
+            resume = cal.start_at(self.w_ef[i] - self.remaining[i])
+        if resume < self.calc_ls[i]:
+            self.calc_ls[i], self.w_calc_ls[i] = resume, cal.work_at(resume)
 
     def hold_group(self, group: int, project_finish: int, extra: dict[int, tuple[int, int]]) -> None:
         """Pass a summary's late bounds to its leaves: a link from its finish holds them all,
@@ -484,13 +540,23 @@ class _Passes:
             return project_finish
         exact = self.remaining[s] == 0
         lag = net.e_lag[e] if net.e_percent[e] is None else self.lag_of(e)
-        if k == FS and lag == 0 and not exact:
+        wait = net.delay.get(s) if net.delay else None
+        if k == FS and lag == 0 and not exact and wait is None:
             latest = self.calc_ls[s]  # already the latest instant of its working time
         else:
             if exact or k in (FS, SS):
                 anchor, w = self.calc_ls[s], self.w_calc_ls[s]
             else:
                 anchor, w = self.raw_lf[s], self.w_lf[s]
+            if wait is not None:
+                # A levelling delay sits between the links and the task: they bind it earlier.
+                cal = net.leaf_calendar[s]
+                if wait[1]:
+                    anchor -= wait[0]
+                    w = cal.work_at(anchor)
+                else:
+                    w -= wait[0]
+                    anchor = cal.start_at(w)
             if k in (SS, SF) and self.assigned and p in self.assigned:
                 # The bound on the predecessor's start, then its assignments' work after it.
                 bound = latest_predecessor_finish(net, p, s, FS, lag, net.e_elapsed[e], anchor, w, exact)
@@ -608,6 +674,12 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     w_ls, w_lf = np.array(passes.w_ls, dtype=np.int64), np.array(passes.w_lf, dtype=np.int64)
     finish_slack = w_lf - w_ef
     total = np.where(started, finish_slack, np.minimum(w_ls - w_es, finish_slack))
+    for i in (i for i, elapsed in enumerate(net.duration_elapsed) if elapsed):
+        # Project counts the slack of a task with an elapsed duration in elapsed minutes of
+        # wall-clock time (it knows no daylight-saving shifts).
+        finish_gap = _clock_minutes(net, passes.ef[i], passes.raw_lf[i])
+        start_gap = _clock_minutes(net, passes.es[i], passes.ls[i])
+        total[i] = finish_gap if started[i] else min(start_gap, finish_gap)
     total[alap] = 0
     for i, broken in _broken_links(passes).items():
         total[i] = min(int(total[i]), -broken)
@@ -641,7 +713,7 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
         (t_uef, used_ef),
         (t_total, total),
         (t_critical, critical),
-        (t_duration, np.array(net.duration, dtype=np.int64)),
+        (t_duration, np.array(net.duration, dtype=np.int64) - _split_minutes(net)),
     ):
         target[to_task] = values
     # Summaries take the earliest and latest of their children, deepest level first.
@@ -698,6 +770,21 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     )
     schedule.conflicts = find_conflicts(schedule)
     return schedule
+
+
+def _split_minutes(net: Network) -> np.ndarray:
+    """Per leaf, the pauses of a split task that ``duration`` includes (0 for the others)."""
+    pauses = np.zeros(net.n_leaves, dtype=np.int64)
+    if net.split:
+        for leaf, minutes in net.split.items():
+            pauses[leaf] = minutes
+    return pauses
+
+
+def _clock_minutes(net: Network, a: int, b: int) -> int:
+    """Wall-clock minutes from instant ``a`` to instant ``b`` in the plan's time zone."""
+    local = net.axis.local
+    return round((local(b) - local(a)).total_seconds() / 60)
 
 
 def _broken_links(passes: _Passes) -> dict[int, int]:

@@ -19,6 +19,21 @@ from charter.domain.values import Lag, WorkUnits
 from charter.engine.calendar import TimeAxis, WorkingTime, compile_calendar, compile_common
 from charter.errors import CharterError, ConstraintConflictError, DependencyCycleError, Location
 
+# Microsoft Project's work contours: the units an assignment works at in each tenth of its span,
+# as a share of its peak units. The same work takes 1/share times as long as a flat assignment.
+_CONTOUR_TENTHS: dict[str, tuple[int, ...]] = {
+    "back_loaded": (10, 15, 25, 50, 50, 75, 75, 100, 100, 100),
+    "front_loaded": (100, 100, 100, 75, 75, 50, 50, 25, 15, 10),
+    "double_peak": (25, 50, 100, 50, 25, 25, 50, 100, 50, 25),
+    "early_peak": (25, 50, 100, 100, 75, 50, 35, 25, 15, 10),
+    "late_peak": (10, 15, 25, 35, 50, 75, 100, 100, 50, 25),
+    "bell": (10, 20, 40, 80, 100, 100, 80, 40, 20, 10),
+    "turtle": (25, 50, 75, 100, 100, 100, 100, 75, 50, 25),
+}
+CONTOUR_SHARE: dict[str, float] = {name: sum(tenths) / 1000 for name, tenths in _CONTOUR_TENTHS.items()}
+"""Average units over the span as a share of the peak, per contour (flat and hand-edited
+``contoured`` assignments are 1: their pauses, if any, are read as splits)."""
+
 LINK_CODES = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
 _LINK_CODE = {id(member): code for member, code in LINK_CODES.items()}  # enum hashing is slow
 
@@ -97,6 +112,10 @@ class Network:
     # Resource-driven leaves (see ``Task.type``): per assignment its calendar, its work and its
     # remaining work spread over that calendar at its units, in working minutes.
     assigned: dict[int, list[tuple[WorkingTime, int, int]]] | None = None
+    # Levelling delays (see ``Task.leveling_delay``): minutes, and whether they are elapsed.
+    delay: dict[int, tuple[int, bool]] | None = None
+    # Split leaves (see ``Task.splits``): working minutes of pause, included in ``duration``.
+    split: dict[int, int] | None = None
 
     @property
     def n_leaves(self) -> int:
@@ -294,6 +313,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
     actual_start: list[int | None] = [None] * n_leaves
     actual_finish: list[int | None] = [None] * n_leaves
     done = [0] * n_leaves
+    delay: dict[int, tuple[int, bool]] = {}
+    split: dict[int, int] = {}
     special: list[int] = []  # manually scheduled or inactive leaves
     driven: list[int] = []  # leaves that may take their dates from their assignments
     for leaf, task in enumerate(leaves):
@@ -324,6 +345,16 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
             actual_start[leaf], actual_finish[leaf], done[leaf] = _progress(
                 plan, task, leaf_calendar[leaf], axis, duration[leaf], duration_elapsed[leaf]
             )
+        if fields["splits"]:
+            paused = _pauses(task, units)
+            if paused:
+                # The pauses lengthen the span; those before the work done are behind it.
+                split[leaf] = sum(pause for _, pause in paused)
+                duration[leaf] += split[leaf]
+                done[leaf] += sum(pause for after, pause in paused if done[leaf] and after < done[leaf])
+        if fields["leveling_delay"] is not None and fields["leveling_delay"].value > 0:
+            wait = fields["leveling_delay"]
+            delay[leaf] = (round(wait.value * per_unit[wait.unit]), wait.unit[0] == "e")
         if fields["manual"] or not fields["active"]:
             special.append(leaf)
         if fields["type"] is not None and fields["resources"] and fields["type"] != "fixed_duration":
@@ -347,6 +378,15 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
 
     for leaf in driven:
         spans = _assignment_spans(plan, leaves[leaf], leaf_calendar[leaf], calendar_for, common_for)
+        given = leaves[leaf].duration
+        if spans and given is not None and not given.elapsed:
+            # The task's duration is its longest assignment's span: work that would outlast it
+            # (a file whose durations were edited) is spread over the duration instead.
+            longest = duration[leaf] - split.get(leaf, 0)
+            left = max(longest - done[leaf], 0)
+            spans = [(cal, min(work, longest), min(rest, left)) for cal, work, rest in spans]
+        if spans and leaf in split:
+            spans = [(cal, work + split[leaf], rest + split[leaf]) for cal, work, rest in spans]
         if spans:
             assigned[leaf] = spans
 
@@ -432,6 +472,8 @@ def compile_network(plan: Plan, *, status_date: PlanDate | None = None) -> Netwo
         e_link=e_link,
         e_plain=e_plain,
         assigned=assigned or None,
+        delay=delay or None,
+        split=split or None,
     )
     n_nodes = network.n_nodes
     network.in_start, network.in_edge = compressed(e_succ, n_nodes)
@@ -467,7 +509,8 @@ def _assignment_spans(
 ) -> list[tuple[WorkingTime, int, int]]:
     """The work assignments (units > 0) a resource-driven task takes its dates from: each one's
     calendar (the resource's, shared with the task's own calendar when it has one) and its work
-    and remaining work divided by its units, as Microsoft Project spreads them."""
+    and remaining work divided by its units and by its contour's share, as Microsoft Project
+    spreads them (75h of back-loaded work at 100 % span 125h)."""
     units = plan.project.work_units
     spans: list[tuple[WorkingTime, int, int]] = []
     for assignment in task.resources:
@@ -488,8 +531,23 @@ def _assignment_spans(
             cal = calendar_for(resource.calendar)
         else:
             cal = common_for(task.calendar, resource.calendar)
-        spans.append((cal, round(work / share), round(left / share)))
+        shape = CONTOUR_SHARE.get(assignment.contour or "flat")
+        if shape is None:
+            spans.append((cal, round(work / share), round(left / share)))
+        else:
+            # Project spreads a contour in whole steps that end a few seconds before the exact
+            # share (57h8m24s for 40h turtle-shaped, not 57h8m34s): whole minutes, cut down.
+            spans.append((cal, int(work / share / shape), int(left / share / shape)))
     return spans
+
+
+def _pauses(task: Task, units: WorkUnits) -> list[tuple[int, int]]:
+    """A split task's pauses as (working minutes of its duration before it, minutes of pause)."""
+    return [
+        (split.after.minutes(units), split.pause.minutes(units))
+        for split in task.splits
+        if split.pause.minutes(units) > 0
+    ]
 
 
 def _special_leaves(

@@ -10,16 +10,23 @@ The CLI and the web layer call these and nothing below them::
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from argon2 import PasswordHasher
 
 from charter.services.accounts import AccountService
 from charter.services.actor import ANONYMOUS, SYSTEM, Actor, Scope
+from charter.services.attachments import AttachmentService
+from charter.services.comments import CommentService
 from charter.services.members import MemberService
+from charter.services.offload import ScheduleWorkers
 from charter.services.permissions import PERMISSIONS, Action, Role, Rule
+from charter.services.plan_items import PlanItemService
 from charter.services.projects import ProjectService, ProjectSummary
 from charter.services.sessions import LIFETIME, SessionService
 from charter.services.tasks import TaskService
+from charter.services.throttle import LoginLimits, LoginThrottle
+from charter.services.time_entries import TimeEntryService
 from charter.services.tokens import NewToken, TokenService
 from charter.store import Store
 
@@ -33,13 +40,20 @@ class Services:
         *,
         hasher: PasswordHasher | None = None,
         session_lifetime: dt.timedelta = LIFETIME,
+        attachments_dir: Path | None = None,
+        schedule_workers: ScheduleWorkers | None = None,
+        login_limits: LoginLimits | None = None,
     ) -> None:
-        self.accounts = AccountService(store, hasher)
+        self.accounts = AccountService(store, hasher, LoginThrottle(login_limits))
         self.tokens = TokenService(store)
         self.sessions = SessionService(store, self.accounts, session_lifetime)
-        self.projects = ProjectService(store)
+        self.projects = ProjectService(store, workers=schedule_workers)
         self.tasks = TaskService(store)
+        self.plan_items = PlanItemService(store)
         self.members = MemberService(store)
+        self.time_entries = TimeEntryService(store)
+        self.comments = CommentService(store)
+        self.attachments = AttachmentService(store, attachments_dir)
 
 
 __all__ = [
@@ -49,15 +63,20 @@ __all__ = [
     "AccountService",
     "Action",
     "Actor",
+    "AttachmentService",
+    "CommentService",
     "MemberService",
     "NewToken",
+    "PlanItemService",
     "ProjectService",
     "ProjectSummary",
     "Role",
     "Rule",
+    "ScheduleWorkers",
     "Scope",
     "Services",
     "SessionService",
     "TaskService",
+    "TimeEntryService",
     "TokenService",
 ]

@@ -7,7 +7,10 @@ Rules besides the table:
 * an actor sees a project when they are an admin or a member in any role, or when it is public;
 * on a public project everybody, anonymous visitors included, has at least a viewer's rights;
 * a global admin may do everything; a read-scoped token may do only what does not write;
-* nobody grants a role above their own, nor changes a member whose role is above their own.
+* nobody grants a role above their own, nor changes a member whose role is above their own;
+* records people add (time entries, comments, attachments) are changed by their owner with the
+  action that adds them, and by anyone else only with the stronger action of ``OWN_RECORDS``:
+  a member logs and edits their own time, managers and owners everybody's.
 """
 
 from __future__ import annotations
@@ -42,10 +45,18 @@ class Action(StrEnum):
     VIEW_SUMMARY = "view_summary"
     VIEW_PLAN = "view_plan"
     EDIT_TASKS = "edit_tasks"
+    EDIT_PLAN = "edit_plan"
     VIEW_MEMBERS = "view_members"
     MANAGE_MEMBERS = "manage_members"
     VIEW_AUDIT = "view_audit"
     DELETE_PROJECT = "delete_project"
+    SET_VISIBILITY = "set_visibility"
+    LOG_TIME = "log_time"
+    MANAGE_TIME_ENTRIES = "manage_time_entries"
+    COMMENT = "comment"
+    MODERATE_COMMENTS = "moderate_comments"
+    ATTACH_FILES = "attach_files"
+    MANAGE_ATTACHMENTS = "manage_attachments"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +80,37 @@ PERMISSIONS: Mapping[Action, Rule] = {
     Action.VIEW_SUMMARY: Rule(_READERS | {Role.STAKEHOLDER}, writes=False),
     Action.VIEW_PLAN: Rule(_READERS, writes=False),
     Action.EDIT_TASKS: Rule(_roles(Role.OWNER, Role.MANAGER, Role.MEMBER), writes=True),
+    Action.EDIT_PLAN: Rule(_roles(Role.OWNER, Role.MANAGER), writes=True),
     Action.VIEW_MEMBERS: Rule(_READERS, writes=False),
     Action.MANAGE_MEMBERS: Rule(_roles(Role.OWNER, Role.MANAGER), writes=True),
     Action.VIEW_AUDIT: Rule(_roles(Role.OWNER, Role.MANAGER), writes=False),
     Action.DELETE_PROJECT: Rule(_roles(Role.OWNER), writes=True),
+    Action.SET_VISIBILITY: Rule(_roles(Role.OWNER), writes=True),
+    Action.LOG_TIME: Rule(_roles(Role.OWNER, Role.MANAGER, Role.MEMBER), writes=True),
+    Action.MANAGE_TIME_ENTRIES: Rule(_roles(Role.OWNER, Role.MANAGER), writes=True),
+    Action.COMMENT: Rule(_roles(Role.OWNER, Role.MANAGER, Role.MEMBER), writes=True),
+    Action.MODERATE_COMMENTS: Rule(_roles(Role.OWNER, Role.MANAGER), writes=True),
+    Action.ATTACH_FILES: Rule(_roles(Role.OWNER, Role.MANAGER, Role.MEMBER), writes=True),
+    Action.MANAGE_ATTACHMENTS: Rule(_roles(Role.OWNER, Role.MANAGER), writes=True),
 }
 """The one permission table (action -> who may take it)."""
+
+
+OWN_RECORDS: Mapping[Action, Action] = {
+    Action.LOG_TIME: Action.MANAGE_TIME_ENTRIES,
+    Action.COMMENT: Action.MODERATE_COMMENTS,
+    Action.ATTACH_FILES: Action.MANAGE_ATTACHMENTS,
+}
+"""Records people add (time entries, comments, attachments): the action that adds one and lets
+its owner change it -> the action needed to add or change one that belongs to someone else."""
+
+
+def record_action(actor: Actor, owner: str | None, own: Action) -> Action:
+    """The action a write on a record takes: ``own`` when the record is the actor's (a time
+    entry of theirs, a comment or attachment they added), else the one of :data:`OWN_RECORDS`."""
+    if actor.name is not None and actor.name == owner:
+        return own
+    return OWN_RECORDS[own]
 
 
 def effective_roles(role: Role | None, visibility: str) -> frozenset[Role]:

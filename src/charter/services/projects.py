@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,8 +11,11 @@ from charter.engine.cpm import schedule
 from charter.errors import ForbiddenError
 from charter.services.access import authorize
 from charter.services.actor import Actor
-from charter.services.permissions import Action, check_global
+from charter.services.computed import ComputedViews
+from charter.services.offload import ScheduleWorkers
+from charter.services.permissions import Action, Role, check_global, check_project
 from charter.store import AuditEntry, ProjectInfo, Store
+from charter.store.plan_items import ProjectSettings
 from charter.views.schedule import schedule_document
 
 
@@ -29,11 +33,17 @@ class ProjectSummary:
     critical_tasks: int
     conflicts: int
     role: str | None
+    schedule_version: int
+    """The project version the schedule figures were computed for (``version`` or earlier)."""
 
 
 class ProjectService:
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self, store: Store, views: ComputedViews | None = None, workers: ScheduleWorkers | None = None
+    ) -> None:
         self._store = store
+        self._views = views if views is not None else ComputedViews()
+        self._workers = workers
 
     def create(self, actor: Actor, plan: Plan, key: str | None = None, *, visibility: str = "private") -> str:
         """Store ``plan`` as a new project; the creator becomes its owner."""
@@ -53,8 +63,10 @@ class ProjectService:
         return [p for p in projects if p.visibility == "public" or p.key in mine]
 
     def summary(self, actor: Actor, key: str) -> ProjectSummary:
+        """The overview; its figures come from the newest schedule at hand (``schedule_version``
+        says for which project version), so that it answers at once while the team writes."""
         info, role = authorize(self._store, actor, key, Action.VIEW_SUMMARY)
-        document = schedule_document(schedule(self._store.export_plan(key)))
+        computed_for, document = self._views.latest(key, info.version, lambda: self._compute(key))
         tasks = [t for t in document["tasks"] if not t["is_summary"]]
         return ProjectSummary(
             key=key,
@@ -67,6 +79,7 @@ class ProjectService:
             critical_tasks=sum(1 for t in tasks if t["critical"]),
             conflicts=len(document["conflicts"]),
             role=None if role is None else role.value,
+            schedule_version=computed_for,
         )
 
     def export_plan(self, actor: Actor, key: str) -> Plan:
@@ -74,14 +87,67 @@ class ProjectService:
         return self._store.export_plan(key)
 
     def schedule(self, actor: Actor, key: str, status_date: PlanDate | None = None) -> dict[str, Any]:
-        """The same document as ``charter schedule --json``, from the engine and the shared view."""
-        authorize(self._store, actor, key, Action.VIEW_PLAN)
-        return schedule_document(schedule(self._store.export_plan(key), status_date=status_date))
+        """The same document as ``charter schedule --json``, from the engine and the shared view,
+        for the project as it is now."""
+        info, _ = authorize(self._store, actor, key, Action.VIEW_PLAN)
+        if status_date is not None:
+            return schedule_document(schedule(self._store.export_plan(key), status_date=status_date))
+        document: dict[str, Any] = self._views.current(key, info.version, lambda: self._compute(key))[1]
+        return document
+
+    def _compute(self, key: str) -> tuple[int, dict[str, Any]]:
+        if self._workers is not None:
+            return self._workers.schedule(key)
+        plan, version = self._store.export_versioned(key)
+        return version, schedule_document(schedule(plan))
 
     def audit_log(self, actor: Actor, key: str) -> list[AuditEntry]:
         authorize(self._store, actor, key, Action.VIEW_AUDIT)
         return self._store.audit_log(key)
 
-    def delete(self, actor: Actor, key: str, expected_version: int) -> None:
+    def delete(self, actor: Actor, key: str, expected_version: int | None) -> None:
+        """Move the project to the trash; ``expected_version`` None: whatever version it is at."""
         authorize(self._store, actor, key, Action.DELETE_PROJECT)
         self._store.delete_project(key, expected_version, actor=actor.audit_name)
+
+    def trash(self, actor: Actor) -> list[ProjectInfo]:
+        """The deleted projects the actor could restore: all for an admin, else those they own."""
+        deleted = self._store.list_projects(deleted=True)
+        if actor.is_admin:
+            return deleted
+        if actor.name is None:
+            return []
+        return [
+            p
+            for p in deleted
+            if self._store.members.access(p.key, actor.name, deleted=True)[1] == Role.OWNER.value
+        ]
+
+    def restore(self, actor: Actor, key: str) -> ProjectInfo:
+        """Bring the project back from the trash (owners); a live project is left as it is."""
+        info, role = self._store.members.access(key, actor.name, deleted=None)
+        check_project(
+            actor, Action.DELETE_PROJECT, key, None if role is None else Role(role), info.visibility
+        )
+        return self._store.restore_project(key, actor=actor.audit_name)
+
+    def settings(self, actor: Actor, key: str) -> ProjectSettings:
+        authorize(self._store, actor, key, Action.VIEW_PLAN)
+        return self._store.items.settings(key)
+
+    def update(
+        self,
+        actor: Actor,
+        key: str,
+        changes: Mapping[str, Any],
+        expected_version: int | None,
+        visibility: str | None = None,
+    ) -> ProjectSettings:
+        """Change project settings (managers) and the visibility (owners), at one project version."""
+        if visibility is not None:
+            authorize(self._store, actor, key, Action.SET_VISIBILITY)
+        if changes or visibility is None:
+            authorize(self._store, actor, key, Action.EDIT_PLAN)
+        return self._store.items.update_settings(
+            key, changes, expected_version, visibility=visibility, actor=actor.audit_name
+        )

@@ -134,6 +134,19 @@ class Accounts:
                 session.execute(sa.update(TokenRow).where(TokenRow.id == info[0].id).values(last_used_at=now))
         return info
 
+    def revoke_sessions(self, user: str, *, keep: str | None = None) -> int:
+        """End every live session of ``user`` but the one whose id hashes to ``keep``; how many."""
+        now = self._store.now()
+        with self._store.transaction(write=True) as session:
+            owner = user_row(session, user)
+            query = sa.update(SessionRow).where(
+                SessionRow.user_id == owner.id, SessionRow.revoked_at.is_(None), SessionRow.expires_at > now
+            )
+            if keep is not None:
+                query = query.where(SessionRow.id_hash != keep)
+            result = session.execute(query.values(revoked_at=now))
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
     def tokens(self, user: str) -> list[TokenInfo]:
         with self._store.transaction(write=False) as session:
             owner = user_row(session, user)

@@ -71,3 +71,22 @@ def assemble_plan(data: dict[str, Any], rows: Iterable[tuple[int, int | None, st
         else:
             nodes[parent_id]["tasks"].append(node)
     return Plan.model_validate_json(json.dumps({**data, "tasks": top}))
+
+
+def plan_of_tasks(data: dict[str, Any], rows: Iterable[tuple[int, int | None, Task]]) -> Plan:
+    """The plan from its plan-level data and its decoded task rows ``(id, parent_id, task)``.
+
+    The tasks are already valid (each was validated when it was decoded), so only the
+    plan-level data is validated here; each task is copied with its children, never changed.
+    ``rows`` must come in WBS order, so every parent precedes its children.
+    """
+    ordered = list(rows)
+    children: dict[int | None, list[Task]] = {}
+    for row_id, parent_id, task in reversed(ordered):
+        own = children.pop(row_id, [])
+        own.reverse()
+        children.setdefault(parent_id, []).append(task.model_copy(update={"tasks": own}))
+    top = children.get(None, [])
+    top.reverse()
+    shell = Plan.model_validate_json(json.dumps({**data, "tasks": []}))
+    return shell.model_copy(update={"tasks": top})

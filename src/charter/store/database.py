@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 DATABASE_FILE = "charter.db"
 BUSY_TIMEOUT_MS = 30_000
+POOL_SIZE = 20
 WRITE = "charter_write"
 """Execution option marking a connection whose transaction will write (see :func:`make_engine`)."""
 
@@ -46,7 +47,13 @@ def make_engine(url: str, **options: Any) -> Engine:
     write lock up front. A deferred BEGIN that reads and then writes can otherwise fail with
     "database is locked" when another writer committed in between, whatever the busy timeout.
     """
-    engine = sa.create_engine(driver_url(url), **options)
+    target = driver_url(url)
+    if target.database not in (None, "", ":memory:"):
+        # As many pooled connections as the server's request threads, so that a busy server
+        # reuses its connections instead of opening (and setting up) one per request.
+        options.setdefault("pool_size", POOL_SIZE)
+        options.setdefault("max_overflow", POOL_SIZE)
+    engine = sa.create_engine(target, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

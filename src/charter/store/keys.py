@@ -37,3 +37,17 @@ def first_free(base: str, taken: Collection[str]) -> str:
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+TASK_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,199}$")
+"""The plan file's key pattern (``charter schema``), bounded in length."""
+
+
+def check_task_key(key: str) -> str:
+    if not TASK_KEY.match(key):
+        raise InvalidChangeError(
+            f"'{key}' is not a valid task key",
+            where=Location(path="key"),
+            fix="use lowercase letters, digits, '.', '-' or '_', starting with a letter or digit",
+        )
+    return key

@@ -45,23 +45,20 @@ def _role(session: Session, project: ProjectRow, user: str | None) -> str | None
     )
 
 
-def _info(project: ProjectRow) -> ProjectInfo:
-    return ProjectInfo(
-        project.key, project.name, project.visibility, project.version, project.created_at, project.updated_at
-    )
-
-
 class Members:
     """The membership table of one :class:`~charter.store.repository.Store`."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def access(self, key: str, user: str | None) -> tuple[ProjectInfo, str | None]:
-        """The live project and ``user``'s role in it (None: not a member)."""
+    def access(
+        self, key: str, user: str | None, *, deleted: bool | None = False
+    ) -> tuple[ProjectInfo, str | None]:
+        """The project (live unless ``deleted`` says otherwise, as in ``rows.project``) and
+        ``user``'s role in it (None: not a member)."""
         with self._store.transaction(write=False) as session:
-            project = steps.project(session, key)
-            return _info(project), _role(session, project, user)
+            project = steps.project(session, key, deleted=deleted)
+            return steps.info(project), _role(session, project, user)
 
     def roles_of(self, user: str) -> dict[str, str]:
         """Project key -> role, for every live project ``user`` is a member of."""

@@ -174,3 +174,67 @@ class MemberRow(Base):
     role: Mapped[str] = mapped_column(sa.String(16))
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+
+
+# -- records people add to a project: time entries, comments, attachments -------------------------
+
+MAX_ENTRY_MINUTES = 24 * 60
+
+
+class ProjectRecord:
+    """Columns every record kept per project shares.
+
+    ``number`` is the record's id as users see it (``/time-entries/3``): counted per project and
+    per kind of record, so that a project's URLs do not depend on what other projects hold.
+    ``author`` is who added the record (the audit log's name for them).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    author: Mapped[str] = mapped_column(sa.Text)
+    version: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    deleted_at: Mapped[dt.datetime | None]
+    """Set when the record went to the trash."""
+
+
+class TimeEntryRow(ProjectRecord, Base):
+    __tablename__ = "time_entries"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "number"),
+        sa.CheckConstraint(
+            sa.and_(sa.column("minutes") > 0, sa.column("minutes") <= MAX_ENTRY_MINUTES), name="minutes"
+        ),
+        sa.Index("ix_time_entries_project_date", "project_id", "work_date"),
+    )
+
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    person: Mapped[str] = mapped_column(sa.String(64))
+    """A user name or a resource key of the project's plan."""
+    work_date: Mapped[dt.date]
+    minutes: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.Text)
+
+
+class CommentRow(ProjectRecord, Base):
+    __tablename__ = "comments"
+    __table_args__ = (sa.UniqueConstraint("project_id", "number"),)
+
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    """Markdown, as written; rendering is the presenter's business."""
+
+
+class AttachmentRow(ProjectRecord, Base):
+    __tablename__ = "attachments"
+    __table_args__ = (sa.UniqueConstraint("project_id", "number"),)
+
+    task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    """The task the file is attached to; None for a file attached to the project itself."""
+    filename: Mapped[str] = mapped_column(sa.Text)
+    content_type: Mapped[str] = mapped_column(sa.String(255))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    """The content's SHA-256 (hex), which is also where the file is: see :mod:`charter.store.blobs`."""

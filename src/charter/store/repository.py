@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from charter.domain import Plan
-from charter.errors import ConflictError, InvalidChangeError, Location, NotFoundError, StaleVersionError
+from charter.errors import ConflictError, InvalidChangeError, Location, NotFoundError
 from charter.store import codec, keys
 from charter.store import members as membership
 from charter.store import rows as steps
@@ -29,10 +29,16 @@ from charter.store.database import WRITE, make_engine
 from charter.store.members import Members
 from charter.store.migrate import check_schema
 from charter.store.models import AuditRow, ProjectRow, TaskRow
+from charter.store.plan_check import check_plan, check_task_alone, would_be_plan
+from charter.store.plan_items import PlanItems
 from charter.store.records import AuditEntry, ProjectInfo, StoredTask
+from charter.store.task_cache import TaskCache
+from charter.store.wbs import Wbs
 
 Clock = Callable[[], dt.datetime]
 KEY_ATTEMPTS = 5
+FETCH_CHUNK = 900
+"""Row ids per ``IN (…)`` query: well under every backend's limit on bound parameters."""
 
 
 def utc_now() -> dt.datetime:
@@ -59,6 +65,14 @@ class Store:
         self._clock = clock
         self.accounts = Accounts(self)
         self.members = Members(self)
+        self.items = PlanItems(self)
+        self._decoded = TaskCache()
+        """Decoded tasks by (row, version), for the exports and reads of this store's database."""
+        self.wbs = Wbs(self)
+
+    @property
+    def decoded(self) -> TaskCache:
+        return self._decoded
 
     def now(self) -> dt.datetime:
         """The store's clock (replaceable in tests): the instant a write records."""
@@ -236,50 +250,76 @@ class Store:
             )
             return key
 
-    def list_projects(self) -> list[ProjectInfo]:
+    def list_projects(self, *, deleted: bool = False) -> list[ProjectInfo]:
+        """The live projects by key, or (``deleted``) those in the trash."""
+        gone = ProjectRow.deleted_at.is_not(None) if deleted else ProjectRow.deleted_at.is_(None)
         with self._transaction(write=False) as session:
-            rows = session.scalars(
-                sa.select(ProjectRow).where(ProjectRow.deleted_at.is_(None)).order_by(ProjectRow.key)
-            ).all()
-            return [
-                ProjectInfo(r.key, r.name, r.visibility, r.version, r.created_at, r.updated_at) for r in rows
-            ]
+            rows = session.scalars(sa.select(ProjectRow).where(gone).order_by(ProjectRow.key)).all()
+            return [steps.info(r) for r in rows]
 
-    def delete_project(self, key: str, expected_version: int, *, actor: str | None = None) -> None:
-        """Move a project to the trash, if it is still at ``expected_version``."""
+    def delete_project(self, key: str, expected_version: int | None, *, actor: str | None = None) -> None:
+        """Move a project to the trash, if it is still at ``expected_version`` (None: any)."""
         now = self._clock()
         with self._transaction(write=True) as session:
-            project = steps.project(session, key)
-            if project.version != expected_version:
-                raise StaleVersionError(
-                    f"project '{key}' is at version {project.version}, you had version {expected_version}",
-                    where=Location(path=f"project:{key}"),
-                    fix="read the project again and decide whether to delete it",
-                )
-            done = session.execute(
-                sa.update(ProjectRow)
-                .where(ProjectRow.id == project.id, ProjectRow.version == expected_version)
-                .values(deleted_at=now, updated_at=now, version=expected_version + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if done.rowcount != 1:  # type: ignore[attr-defined]
-                raise StaleVersionError(
-                    f"project '{key}' changed while it was being deleted", fix="try again"
-                )
-            session.refresh(project)
+            project = steps.project(session, key, lock=True)
+            steps.check_project_version(project, expected_version)
+            project.deleted_at = now
+            session.flush()
+            steps.touch(session, project, now)
             self._audit(session, now, project, "project", key, "delete", actor=actor,
                         after={"deleted_at": now.isoformat(), "version": project.version})  # fmt: skip
 
+    def restore_project(self, key: str, *, actor: str | None = None) -> ProjectInfo:
+        """Bring a project back from the trash (a live project is left as it is)."""
+        now = self._clock()
+        with self._transaction(write=True) as session:
+            project = steps.project(session, key, deleted=None, lock=True)
+            if project.deleted_at is None:
+                return steps.info(project)
+            deleted_at = project.deleted_at
+            project.deleted_at = None
+            session.flush()
+            steps.touch(session, project, now)
+            self._audit(
+                session, now, project, "project", key, "restore", actor=actor,
+                before={"deleted_at": deleted_at.isoformat()}, after={"version": project.version},
+            )  # fmt: skip
+            return steps.info(project)
+
     def export_plan(self, key: str) -> Plan:
         """The project as a ``Plan``, equal to the one imported plus every change since."""
+        return self.export_versioned(key)[0]
+
+    def export_versioned(self, key: str) -> tuple[Plan, int]:
+        """The project's ``Plan`` and the project version it is, read from one snapshot.
+
+        Decoded tasks are kept by (row, version) — a row's version changes with every write to
+        it — so exporting a large project again decodes only the tasks changed since.
+        """
         with self._transaction(write=False) as session:
             project = steps.project(session, key)
             rows = session.execute(
-                sa.select(TaskRow.id, TaskRow.parent_id, TaskRow.key, TaskRow.data)
+                sa.select(TaskRow.id, TaskRow.parent_id, TaskRow.key, TaskRow.version)
                 .where(TaskRow.project_id == project.id, TaskRow.deleted_at.is_(None))
                 .order_by(TaskRow.position, TaskRow.id)
+            ).all()
+            tasks = self._decoded.get_many((row_id, version) for row_id, _, _, version in rows)
+            missing = [row_id for row_id, _, _, version in rows if (row_id, version) not in tasks]
+            for start in range(0, len(missing), FETCH_CHUNK):
+                chunk = missing[start : start + FETCH_CHUNK]
+                for row_id, task_key, version, data in session.execute(
+                    sa.select(TaskRow.id, TaskRow.key, TaskRow.version, TaskRow.data).where(
+                        TaskRow.id.in_(chunk)
+                    )
+                ):
+                    tasks[(row_id, version)] = self._decoded.put(
+                        (row_id, version), codec.decode_task(task_key, data)
+                    )
+            plan = codec.plan_of_tasks(
+                project.plan_data,
+                ((row_id, parent_id, tasks[(row_id, version)]) for row_id, parent_id, _, version in rows),
             )
-            return codec.assemble_plan(project.plan_data, ((i, p, k, d) for i, p, k, d in rows))
+            return plan, project.version
 
     def audit_log(self, key: str) -> list[AuditEntry]:
         """The project's audit entries, oldest first."""
@@ -298,7 +338,7 @@ class Store:
     def get_task(self, key: str, task_key: str) -> StoredTask:
         with self._transaction(write=False) as session:
             project = steps.project(session, key)
-            return steps.stored(session, project, steps.task(session, project, task_key))
+            return steps.stored(session, project, steps.task(session, project, task_key), self._decoded)
 
     def trash(self, key: str) -> list[StoredTask]:
         """Tasks in the project's trash, most recently deleted first."""
@@ -333,24 +373,42 @@ class Store:
                 fix="change the task's own fields; the WBS is edited by moving tasks",
             )
         now = self._clock()
-        with self._transaction(write=True) as session:
+        # The validation, which is CPU work, runs before the write lock is taken, on the
+        # version the writer quotes; the write then only checks that nothing moved meanwhile.
+        with self._transaction(write=False) as session:
             project = steps.project(session, key)
             row = steps.task(session, project, task_key)
             steps.check_version(row, expected_version)
             task = steps.validated(task_key, {**row.data, **to_jsonable_python(changes)})
-            steps.check_references(session, project, task)
             data = codec.task_data(task)
             if data == row.data:
-                return steps.stored(session, project, row)
+                steps.check_references(session, project, task)
+                return steps.stored(session, project, row, self._decoded)
+            structural = data["links"] != row.data["links"]
+            settings = _scheduling_settings(project.plan_data)
+            if not structural:
+                has_children = session.scalar(
+                    sa.select(TaskRow.id)
+                    .where(TaskRow.parent_id == row.id, TaskRow.deleted_at.is_(None))
+                    .limit(1)
+                )
+                check_task_alone(project.plan_data, task, is_summary=has_children is not None)
+        with self._transaction(write=True) as session:
+            project = steps.project(session, key, lock=structural)
+            row = steps.task(session, project, task_key)
+            steps.check_version(row, expected_version)
+            steps.check_references(session, project, task)
+            if structural or _scheduling_settings(project.plan_data) != settings:
+                check_plan(would_be_plan(session, project, tasks={task_key: (row.parent_id, data)}))
             before = {**row.data, "key": task_key, "version": row.version}
             steps.bump(session, row, expected_version, data=data, updated_at=now)
-            project.updated_at = now
+            steps.touch(session, project, now)
             session.refresh(row)
             self._audit(
                 session, now, project, "task", task_key, "update", actor=actor,
                 before=before, after={**data, "key": task_key, "version": row.version},
             )  # fmt: skip
-            return steps.stored(session, project, row)
+            return steps.stored(session, project, row, self._decoded)
 
     def delete_task(
         self, key: str, task_key: str, expected_version: int, *, actor: str | None = None
@@ -392,7 +450,7 @@ class Store:
                     session, now, project, "task", r.key, "delete", actor=actor,
                     before=before, after={"deleted_at": now.isoformat(), "version": r.version + 1},
                 )  # fmt: skip
-            project.updated_at = now
+            steps.touch(session, project, now)
 
     def restore_task(self, key: str, task_key: str, *, actor: str | None = None) -> StoredTask:
         """Bring a task back from the trash, with the sub-tasks that were deleted along with it."""
@@ -440,9 +498,14 @@ class Store:
                     before={"deleted_at": r.deleted_at.isoformat() if r.deleted_at else None},
                     after={**r.data, "key": r.key, "version": r.version + 1},
                 )  # fmt: skip
-            project.updated_at = now
+            steps.touch(session, project, now)
             session.refresh(row)
             return steps.stored(session, project, row)
+
+
+def _scheduling_settings(plan_data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What a task's own check depends on besides the task: project settings, calendars, resources."""
+    return plan_data.get("project"), plan_data.get("calendars"), plan_data.get("resources")
 
 
 __all__ = ["Store", "open_store", "utc_now"]

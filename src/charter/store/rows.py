@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -13,17 +14,59 @@ from charter.domain import Task
 from charter.errors import InvalidChangeError, Location, NotFoundError, StaleVersionError
 from charter.store import codec
 from charter.store.models import ProjectRow, TaskRow
-from charter.store.records import StoredTask
+from charter.store.records import ProjectInfo, StoredTask
+from charter.store.task_cache import TaskCache
 
 
-def project(session: Session, key: str, *, deleted: bool | None = False) -> ProjectRow:
+def project(session: Session, key: str, *, deleted: bool | None = False, lock: bool = False) -> ProjectRow:
+    """The project row; ``deleted`` False: live only, True: in the trash only, None: either.
+
+    ``lock`` takes the row lock (PostgreSQL; SQLite writers queue anyway) so that structural
+    changes to one project, each checked against the whole plan, happen one after another.
+    """
     query = sa.select(ProjectRow).where(ProjectRow.key == key)
     if deleted is False:
         query = query.where(ProjectRow.deleted_at.is_(None))
+    elif deleted is True:
+        query = query.where(ProjectRow.deleted_at.is_not(None))
+    if lock:
+        query = query.with_for_update()
     project = session.scalar(query)
     if project is None:
         raise NotFoundError(f"there is no project '{key}'", where=Location(path=f"project:{key}"))
     return project
+
+
+def info(project: ProjectRow) -> ProjectInfo:
+    return ProjectInfo(
+        project.key, project.name, project.visibility, project.version, project.created_at, project.updated_at
+    )
+
+
+def touch(session: Session, project: ProjectRow, now: dt.datetime) -> None:
+    """Count a change to anything in the project: its version is the ETag of the whole project.
+
+    The increment is done by the database (``version = version + 1``), so concurrent writers to
+    different tasks of one project never lose a count.
+    """
+    session.execute(
+        sa.update(ProjectRow)
+        .where(ProjectRow.id == project.id)
+        .values(version=ProjectRow.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(project)
+
+
+def check_project_version(project: ProjectRow, expected: int | None) -> None:
+    """Refuse a write quoting another version of the project (None: any version will do)."""
+    if expected is not None and project.version != expected:
+        raise StaleVersionError(
+            f"project '{project.key}' has changed since you read it (it is at version "
+            f"{project.version}, you had version {expected})",
+            where=Location(path=f"project:{project.key}"),
+            fix="read the project again, then re-apply your change",
+        )
 
 
 def task(session: Session, project: ProjectRow, task_key: str) -> TaskRow:
@@ -63,7 +106,7 @@ def subtree(root: TaskRow, rows: Sequence[TaskRow]) -> list[TaskRow]:
     return found
 
 
-def stored(session: Session, project: ProjectRow, row: TaskRow) -> StoredTask:
+def stored(session: Session, project: ProjectRow, row: TaskRow, tasks: TaskCache | None = None) -> StoredTask:
     parent = None if row.parent_id is None else session.get_one(TaskRow, row.parent_id).key
     children = session.scalars(
         sa.select(TaskRow.key)
@@ -72,7 +115,11 @@ def stored(session: Session, project: ProjectRow, row: TaskRow) -> StoredTask:
     ).all()
     return StoredTask(
         project=project.key,
-        task=codec.decode_task(row.key, row.data),
+        task=(
+            codec.decode_task(row.key, row.data)
+            if tasks is None
+            else tasks.decode(row.id, row.version, row.key, row.data)
+        ),
         parent=parent,
         children=tuple(children),
         position=row.position,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from charter.engine.cpm import Schedule
@@ -11,12 +11,20 @@ from charter.engine.network import Network
 
 @dataclass(frozen=True, slots=True)
 class DateFormatter:
-    """Instants as local ISO text ``YYYY-MM-DDTHH:MM`` in the plan's time zone."""
+    """Instants as local ISO text ``YYYY-MM-DDTHH:MM`` in the plan's time zone.
+
+    A schedule has far fewer distinct instants than dates to print (tasks share starts and
+    finishes), so each is formatted once.
+    """
 
     network: Network
+    seen: dict[int, str] = field(default_factory=dict)
 
     def __call__(self, instant: int) -> str:
-        return self.network.axis.local(instant).strftime("%Y-%m-%dT%H:%M")
+        text = self.seen.get(instant)
+        if text is None:
+            text = self.seen[instant] = self.network.axis.local(instant).strftime("%Y-%m-%dT%H:%M")
+        return text
 
 
 def schedule_document(schedule: Schedule) -> dict[str, Any]:

@@ -7,16 +7,20 @@ Nothing here holds state: the services and the settings live on the app that
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, Request
-from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from charter.errors import StaleVersionError
+from charter.errors import ForbiddenError, StaleVersionError
 from charter.services import ANONYMOUS, Actor, Services
+from charter.services.sessions import csrf_matches
 from charter.web.errors import PreconditionRequiredError
-from charter.web.settings import SESSION_COOKIE, Settings
+from charter.web.settings import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Settings
 
 ANY = "*"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def get_services(request: Request) -> Services:
@@ -34,24 +38,105 @@ def get_settings(request: Request) -> Settings:
 ServicesDep = Annotated[Services, Depends(get_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
-_bearer = HTTPBearer(auto_error=False, description="An API token from `charter token create`.")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token, from `charter token create` or POST /api/v1/auth/tokens.",
+)
 _session = APIKeyCookie(
     name=SESSION_COOKIE, auto_error=False, description="The session cookie from POST /api/v1/auth/login."
 )
+_csrf = APIKeyHeader(
+    name=CSRF_HEADER,
+    scheme_name="CSRFToken",
+    auto_error=False,
+    description="With the session cookie, every POST, PUT, PATCH and DELETE must carry this header "
+    f"with the value of the `{CSRF_COOKIE}` cookie set at sign-in (requests with an API token "
+    "need not). A present `Origin` header must also name this server.",
+)
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 SessionIdDep = Annotated[str | None, Depends(_session)]
+CsrfTokenDep = Annotated[str | None, Depends(_csrf)]
 
 
-def current_actor(request: Request, services: ServicesDep, bearer: BearerDep, session: SessionIdDep) -> Actor:
-    """Who is asking: a token's user, else a session's, else anonymous (401 if either is bad)."""
+def current_actor(
+    request: Request, services: ServicesDep, bearer: BearerDep, session: SessionIdDep, csrf: CsrfTokenDep
+) -> Actor:
+    """Who is asking: a token's user, else a session's, else anonymous (401 if either is bad).
+
+    A write that rests on the session cookie must also pass :func:`check_csrf` (else 403).
+    """
     if bearer is not None:
         actor = services.tokens.verify(bearer.credentials)
     elif session:
-        actor = services.sessions.verify(session)
+        actor = session_actor(request, services, session, csrf)
     else:
         actor = ANONYMOUS
     request.state.actor = actor
     return actor
+
+
+def session_actor(request: Request, services: Services, session: str, csrf: str | None) -> Actor:
+    """The session's user, checked against cross-site request forgery when the method writes."""
+    actor = services.sessions.verify(session)
+    request.state.actor = actor  # a refusal below is then a 403, not a 401
+    if request.method in UNSAFE_METHODS:
+        check_csrf(request, session, csrf)
+    return actor
+
+
+def check_csrf(request: Request, session: str, csrf: str | None) -> None:
+    """Refuse a cookie-authenticated write that may come from another site's page.
+
+    Browsers attach cookies to requests other sites make, so a write must prove it comes from
+    Charter's own pages: the session's CSRF token in a header (which only a page of this
+    origin can read from its cookie), and no foreign ``Origin``.
+    """
+    check_origin(request)
+    if not csrf:
+        raise ForbiddenError(
+            f"a write signed in by the session cookie needs the {CSRF_HEADER} header",
+            fix=f"send {CSRF_HEADER} with the value of the {CSRF_COOKIE} cookie set at sign-in, "
+            "or use an API token (Authorization: Bearer) instead of the cookie",
+        )
+    if not csrf_matches(session, csrf):
+        raise ForbiddenError(
+            f"the {CSRF_HEADER} header does not belong to this session",
+            fix=f"send the value of the {CSRF_COOKIE} cookie of this session (sign in again to get one)",
+        )
+
+
+def check_origin(request: Request) -> None:
+    """ForbiddenError when an ``Origin`` header is present and is not this server's."""
+    origin = request.headers.get("origin")
+    if origin is not None and not same_origin(origin, request.headers.get("host", "")):
+        raise ForbiddenError(
+            f"the request comes from another site (Origin: {origin[:200]})",
+            fix="send it from Charter's own pages, or use an API token (Authorization: Bearer)",
+        )
+
+
+def same_origin(origin: str, host: str) -> bool:
+    """Whether ``origin`` (``scheme://host[:port]``) names the server the ``Host`` header names.
+
+    Only host and port are compared, not the scheme: behind a proxy that ends TLS the server
+    sees plain HTTP while the browser's origin is ``https``. A port left out is the default
+    one of the origin's scheme, on both sides.
+    """
+    try:
+        parts = urlsplit(origin.strip())
+        theirs = (parts.hostname, parts.port or DEFAULT_PORTS.get(parts.scheme))
+        ours = urlsplit(f"//{host.strip()}")
+        mine = (ours.hostname, ours.port or DEFAULT_PORTS.get(parts.scheme))
+    except ValueError:  # a malformed port
+        return False
+    if parts.scheme not in DEFAULT_PORTS or parts.path not in ("", "/") or not theirs[0]:
+        return False
+    return theirs == mine
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as the server sees it (behind a proxy, see ``--forwarded-allow-ips``)."""
+    return request.client.host if request.client is not None else None
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

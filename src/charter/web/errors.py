@@ -28,8 +28,10 @@ from charter.errors import (
     PlanFileError,
     SchemaVersionError,
     StaleVersionError,
+    StoredFileError,
 )
 from charter.services import Actor
+from charter.services.throttle import LoginThrottledError
 
 
 class PreconditionRequiredError(CharterError):
@@ -57,6 +59,8 @@ STATUS: tuple[tuple[type[CharterError], int, str], ...] = (
     (PlanFileError, 400, "plan_file"),
     (ImportFileError, 400, "import_file"),
     (SchemaVersionError, 503, "schema_version"),
+    (StoredFileError, 500, "stored_file"),
+    (LoginThrottledError, 429, "too_many_requests"),
     (CharterError, 422, "unprocessable"),  # a cycle, a calendar without working time …
 )
 """CharterError class -> (HTTP status, error code); the first match wins."""
@@ -76,10 +80,32 @@ class ErrorBody(BaseModel):
     path: str | None = None
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 412, 413, 415, 422, 428)
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "The plan file or import in the body cannot be read.",
+    401: "Not signed in, or the token or session is not valid.",
+    403: "Signed in, but your role does not allow this.",
+    404: "There is no such thing, or you may not see it.",
+    409: "It conflicts with what is there (a key in use, the last owner leaving …).",
+    412: "If-Match does not quote the current version: read it again.",
+    413: "The body is larger than the server accepts.",
+    415: "The body is of a type this endpoint does not read.",
+    422: "The request, or the change it asks for, is not valid.",
+    428: "This write needs If-Match with the ETag you read.",
+    503: "The database is not at the schema this server needs (run `charter db upgrade`).",
 }
-"""For the OpenAPI document: every error status with its body."""
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in ERROR_DESCRIPTIONS.items()
+}
+"""For the OpenAPI document: every error status with its body (and a 401's challenge header)."""
+ERROR_RESPONSES[401]["headers"] = {
+    "WWW-Authenticate": {
+        "description": "How to authenticate: a bearer token.",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
 
 
 def status_of(error: CharterError, actor: Actor) -> tuple[int, str]:
@@ -108,10 +134,11 @@ def body(code: str, error: CharterError) -> ErrorBody:
 def error_response(request: Request, error: CharterError) -> JSONResponse:
     actor = getattr(request.state, "actor", None)
     status, code = status_of(error, actor if isinstance(actor, Actor) else Actor(None))
+    headers = dict(CHALLENGE) if status == 401 else {}
+    if isinstance(error, LoginThrottledError):
+        headers["Retry-After"] = str(error.retry_after)
     return JSONResponse(
-        body(code, error).model_dump(mode="json"),
-        status_code=status,
-        headers=CHALLENGE if status == 401 else None,
+        body(code, error).model_dump(mode="json"), status_code=status, headers=headers or None
     )
 
 

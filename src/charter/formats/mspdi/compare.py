@@ -125,7 +125,6 @@ def _reason(key: str, plan: Plan, conflicts: Mapping[str, str], notes: list[str]
         return "in progress: Charter places the remaining work from the actuals and the status date"
     if task.duration is not None and task.duration.elapsed:
         return "elapsed duration"
-    fields = task.extensions.get(EXTENSION, {})
-    if fields.get("LevelingDelay") not in (None, "0"):
-        return "resource levelling delay in Project (Charter does not level on import)"
+    if any(assignment.contour == "contoured" for assignment in task.resources):
+        return "a hand-edited work contour (Charter reads only its pauses)"
     return None

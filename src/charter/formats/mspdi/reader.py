@@ -10,11 +10,14 @@ Converted files leave out zero values (a missing ``Duration`` or ``Work`` means 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
 from charter.domain import (
     Assignment,
+    Baseline,
     BaselineTask,
     Calendar,
     Constraint,
@@ -28,15 +31,23 @@ from charter.domain import (
     Resource,
     Task,
 )
+from charter.domain.references import validate_references
 from charter.domain.resource import ResourceKind
 from charter.domain.task import TaskType
 from charter.domain.values import WorkUnits
 from charter.errors import CharterError, ImportFileError, Location
 from charter.formats.mspdi.baselines import collect_baselines, split_baseline
 from charter.formats.mspdi.calendars import read_calendar, unique_key
-from charter.formats.mspdi.values import duration_in, lag_from, parse_datetime, parse_iso_minutes
-from charter.formats.mspdi.xmltree import Node, parse_xml, read_xml_file
-from charter.formats.planfile.reader import validate_references
+from charter.formats.mspdi.splits import read_splits
+from charter.formats.mspdi.values import (
+    CONTOURS,
+    ESTIMATED_OFFSET,
+    duration_in,
+    lag_from,
+    parse_datetime,
+    parse_iso_minutes,
+)
+from charter.formats.mspdi.xmltree import INSTRUCTION, Node, parse_xml, read_instruction, read_xml_file
 from charter.gcpause import paused_gc
 
 CONSTRAINTS = {
@@ -82,6 +93,8 @@ _TASK_READ = frozenset(
         "ManualFinish",
         "Priority",
         "Notes",
+        "LevelingDelay",
+        "LevelingDelayFormat",
         "PredecessorLink",
     }
 )
@@ -118,7 +131,8 @@ def parse_mspdi(data: bytes | str, name: str = "<mspdi>") -> Plan:
     """Read MSPDI text or bytes; ``name`` is used in error messages."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with paused_gc():
-        return _Reader(name).read(Node(parse_xml(raw, name)))
+        root = parse_xml(raw, name)
+        return _Reader(name, read_instruction(raw)).read(Node(root))
 
 
 def _as_datetime(value: dt.date | dt.datetime | None) -> dt.datetime:
@@ -130,11 +144,16 @@ def _as_datetime(value: dt.date | dt.datetime | None) -> dt.datetime:
 
 
 class _Reader:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, instruction: str | None = None) -> None:
         self.name = name
         self.notes: list[str] = []
+        self.kept = self.charter_data(instruction)
         self.units = WorkUnits()
         self.baselines: dict[int, dict[str, BaselineTask]] = {}
+        # Per task UID, its first assignment with timephased work: resource key, units, periods.
+        self.work_periods: dict[
+            str, tuple[str | None, float, list[tuple[dt.datetime, dt.datetime, float]]]
+        ] = {}
 
     # -- helpers -----------------------------------------------------------------------
     def fail(self, where: str, what: str) -> ImportFileError:
@@ -178,6 +197,44 @@ class _Reader:
         value = self.number(node, field, where)
         return None if value is None else round(value)
 
+    def charter_data(self, instruction: str | None) -> dict[str, Any]:
+        """What Charter's writer kept in ``<?charter {json}?>``: the time zone, baseline dates."""
+        if instruction is None:
+            return {}
+        try:
+            data = json.loads(instruction)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            self.note(f"the <?{INSTRUCTION} …?> instruction is not a JSON object; it is ignored")
+            return {}
+        zone = data.get("timezone")
+        if zone is not None:
+            try:
+                zoneinfo.ZoneInfo(str(zone))
+            except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+                self.note(f"the time zone '{zone}' is unknown here; the file is read in UTC")
+                data.pop("timezone")
+        return data
+
+    def kept_baselines(self, baselines: list[Baseline]) -> list[Baseline]:
+        """The baselines with the save dates and names the writer kept (MSPDI has neither)."""
+        kept = self.kept.get("baselines")
+        if not isinstance(kept, dict):
+            return baselines
+        for baseline in baselines:
+            entry = kept.get(str(baseline.index))
+            if not isinstance(entry, dict):
+                continue
+            try:
+                if entry.get("saved") is not None:
+                    baseline.saved = parse_datetime(str(entry["saved"]))
+            except ValueError as exc:
+                self.note(f"baseline {baseline.index}: its kept save date is wrong ({exc}); not used")
+            if entry.get("name") is not None:
+                baseline.name = str(entry["name"])
+        return baselines
+
     # -- the document ------------------------------------------------------------------
     def read(self, root: Node) -> Plan:
         project = self.project(root)
@@ -208,13 +265,17 @@ class _Reader:
             calendars=calendars,
             resources=resources,
             tasks=tasks,
-            baselines=collect_baselines(self.baselines, saved),
+            baselines=self.kept_baselines(collect_baselines(self.baselines, saved)),
         )
         try:
             validate_references(plan)
         except CharterError as exc:
             path = exc.where.path if exc.where is not None else None
             raise ImportFileError(exc.what, where=Location(file=self.name, path=path)) from None
+        if self.work_periods:
+            notes = read_splits(plan, self.work_periods)
+            if notes:
+                extra.setdefault("notes", []).extend(notes)
         return plan
 
     def project(self, root: Node) -> Project:
@@ -240,6 +301,7 @@ class _Reader:
             extra["ExtendedAttributes"] = definitions
         return Project(
             name=root.text("Title") or root.text("Name") or Path(self.name).stem,
+            timezone=str(self.kept.get("timezone") or "UTC"),
             start=None if from_finish else start,
             finish=finish if from_finish else None,
             hours_per_day=per_day / 60,
@@ -310,6 +372,15 @@ class _Reader:
         assignments: dict[str, list[Assignment]] = {}
         for node in root.all("Assignments/Assignment"):
             task_uid, resource_uid = node.text("TaskUID"), node.text("ResourceUID")
+            if task_uid is not None and task_uid not in self.work_periods:
+                periods = self.periods(node)
+                if len(periods) > 1:
+                    units = self.number(node, "Units", f"assignment UID {node.text('UID')}")
+                    self.work_periods[task_uid] = (
+                        resource_keys.get(resource_uid or ""),
+                        units if units and units > 0 else 1.0,
+                        periods,
+                    )
             if task_uid is None or resource_uid in (None, UNASSIGNED) or resource_uid not in resource_keys:
                 continue
             where = f"assignment UID {node.text('UID')}"
@@ -325,6 +396,7 @@ class _Reader:
                         if remaining is not None and remaining != work
                         else None
                     ),
+                    contour=CONTOURS.get(node.text("WorkContour") or "0"),
                 )
             )
         top: list[Task] = []
@@ -357,6 +429,26 @@ class _Reader:
         self.finish_summaries(rows)
         self.links(rows, seen)
         return top
+
+    def periods(self, node: Node) -> list[tuple[dt.datetime, dt.datetime, float]]:
+        """An assignment's timephased work (done and remaining) as (start, finish, minutes)."""
+        where = f"assignment UID {node.text('UID')} TimephasedData"
+        found: list[tuple[dt.datetime, dt.datetime, float]] = []
+        for item in node.children("TimephasedData"):
+            if item.text("Type") not in ("1", "2"):  # remaining and actual work
+                continue
+            try:
+                start, finish = (
+                    parse_datetime(item.text("Start") or ""),
+                    parse_datetime(item.text("Finish") or ""),
+                )
+                minutes = parse_iso_minutes(item.text("Value") or "PT0S")
+            except ValueError as exc:
+                self.note(f"{where}: {exc}; its split pauses are not read")
+                return []
+            found.append((start, finish, minutes))
+        found.sort()
+        return found
 
     def task(self, node: Node, uid: str, calendars: dict[str, str]) -> Task:
         where = f"task UID {uid}"
@@ -403,6 +495,12 @@ class _Reader:
         if task.manual:
             task.scheduled_start = self.date(node, "Start", where)
             task.scheduled_finish = self.date(node, "Finish", where)
+        delay = self.number(node, "LevelingDelay", where)
+        if delay:
+            if delay < 0:
+                raise self.fail(f"{where} LevelingDelay", f"'{node.text('LevelingDelay')}' is negative")
+            delay_format = self.integer(node, "LevelingDelayFormat", where)
+            task.leveling_delay = duration_in(delay / 10.0, delay_format, self.units)
         task.notes = node.text("Notes")
         extra: dict[str, Any] = node.simple_fields(_TASK_READ)
         kept = self.task_baselines(node, uid)
@@ -411,6 +509,8 @@ class _Reader:
         attributes = [a.simple_fields(frozenset()) for a in node.children("ExtendedAttribute")]
         if attributes:
             extra["ExtendedAttribute"] = attributes
+        if fmt is not None and fmt > ESTIMATED_OFFSET and "Estimated" not in extra:
+            extra["Estimated"] = "1"  # the "?" of an estimated duration, kept where Project has it
         task.extensions = {EXTENSION: extra}
         return task
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from charter.domain import Duration, Lag
+from charter.domain.resource import Contour
 from charter.domain.values import DurationUnit, WorkUnits
 
 _ISO_DURATION = re.compile(
@@ -26,6 +27,19 @@ FORMAT_UNITS: dict[int, DurationUnit] = {
     11: "mo",
     12: "emo",
 }
+# An assignment's WorkContour code ↔ Charter's contour.
+CONTOURS: dict[str, Contour] = {
+    "0": "flat",
+    "1": "back_loaded",
+    "2": "front_loaded",
+    "3": "double_peak",
+    "4": "early_peak",
+    "5": "late_peak",
+    "6": "bell",
+    "7": "turtle",
+    "8": "contoured",
+}
+CONTOUR_CODES: dict[Contour, str] = {name: code for code, name in CONTOURS.items()}
 PERCENT_FORMATS = frozenset({19, 20, 51, 52})
 ELAPSED_PERCENT_FORMATS = frozenset({20, 52})
 ESTIMATED_OFFSET = 32  # 35 = 3 + 32 (minutes, estimated) … 44 = 12 + 32; 51/52 = 19/20 + 32

@@ -11,6 +11,7 @@ other keys get new UIDs, returned in :attr:`MspdiDocument.uids`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 import xml.etree.ElementTree as ET
@@ -23,12 +24,13 @@ from charter.domain import Calendar, LinkType, Plan, Task
 from charter.domain.calendar import WEEKDAYS, Weekday
 from charter.domain.task import ConstraintType, PlanDate
 from charter.domain.values import Duration, Lag, TimeRange, WorkUnits
+from charter.engine.calendar import compile_calendar
 from charter.engine.cpm import Schedule, schedule
 from charter.errors import CharterError
 from charter.formats.mspdi.baselines import baseline_elements
 from charter.formats.mspdi.order import PROJECT_ORDER, TASK_ORDER
-from charter.formats.mspdi.values import FORMAT_UNITS
-from charter.formats.mspdi.xmltree import NAMESPACE
+from charter.formats.mspdi.values import CONTOUR_CODES, ESTIMATED_OFFSET, FORMAT_UNITS
+from charter.formats.mspdi.xmltree import INSTRUCTION, NAMESPACE
 
 EXTENSION = "mspdi"
 CONSTRAINT_CODES = {
@@ -46,6 +48,7 @@ LINK_CODES = {LinkType.FF: "0", LinkType.FS: "1", LinkType.SF: "2", LinkType.SS:
 UNIT_FORMATS = {unit: code for code, unit in FORMAT_UNITS.items()}
 PERCENT_FORMAT, ELAPSED_PERCENT_FORMAT = 19, 20
 RESOURCE_TYPES = {"material": "0", "work": "1", "cost": "2"}
+UNASSIGNED = "-65535"  # Project's ResourceUID for the work of a task without resources
 _DAY_TYPES: dict[Weekday, str] = {day: str((i + 1) % 7 + 1) for i, day in enumerate(WEEKDAYS)}
 
 # Task fields Charter computes: a stored value from the imported file is replaced, not kept.
@@ -157,6 +160,16 @@ def duration_format(duration: Duration | None) -> str:
     return str(UNIT_FORMATS.get(duration.unit, 7) if duration is not None else 7)
 
 
+def estimated_format(code: str) -> str:
+    """A duration format code with Project's "estimated" flag (``7`` days → ``39`` days?)."""
+    value = int(code)
+    return str(value + ESTIMATED_OFFSET) if 3 <= value <= 21 else code
+
+
+def _flag_set(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true")
+
+
 def lag_fields(lag: Lag, predecessor_elapsed: bool, plan: Plan) -> tuple[str, str]:
     """``(LinkLag, LagFormat)``: tenths of a minute, or the percentage for % formats."""
     if lag.percent is not None:
@@ -211,8 +224,29 @@ class _Writer:
                 root.remove(container)
         ET.indent(root, space=" ")
         body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-        xml = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + b"\n"
+        xml = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + self.instruction() + body + b"\n"
         return MspdiDocument(xml=xml, uids=dict(self.generated))
+
+    def instruction(self) -> bytes:
+        """``<?charter {json}?>`` before the root: what the plan has and MSPDI has no element for
+        (the time zone, baseline save dates and names). Project ignores it; Charter reads it."""
+        data: dict[str, Any] = {}
+        if self.plan.project.timezone != "UTC":
+            data["timezone"] = self.plan.project.timezone
+        baselines = {
+            str(b.index): {
+                "saved": b.saved.strftime("%Y-%m-%dT%H:%M:%S"),
+                **({"name": b.name} if b.name else {}),
+            }
+            for b in self.plan.baselines
+        }
+        if baselines:
+            data["baselines"] = baselines
+        if not data:
+            return b""
+        # JSON escapes keep "?>" (and any markup) out of the instruction's text.
+        text = json.dumps(data, ensure_ascii=True).replace(">", "\\u003e").replace("<", "\\u003c")
+        return f"<?{INSTRUCTION} {text}?>\n".encode()
 
     # -- project ---------------------------------------------------------------------
     def project_fields(self) -> dict[str, str]:
@@ -416,6 +450,8 @@ class _Writer:
             minutes = exact_minutes(declared, units) if declared is not None else result.duration[i]
             fields["Duration"] = iso_duration(minutes)
             fields["DurationFormat"] = duration_format(declared) if declared else ("8" if elapsed else "7")
+        if _flag_set(stored.get("Estimated")):
+            fields["DurationFormat"] = estimated_format(fields["DurationFormat"])
         if task.work is not None:
             fields["Work"] = iso_duration(exact_minutes(task.work, units))
         fields["Milestone"] = _flag(task.milestone)
@@ -448,6 +484,9 @@ class _Writer:
             fields["Deadline"] = date_text(task.deadline, end_of_day=True)
         if task.notes is not None:
             fields["Notes"] = task.notes
+        if task.leveling_delay is not None:
+            fields["LevelingDelay"] = str(round(exact_minutes(task.leveling_delay, units) * 10))
+            fields["LevelingDelayFormat"] = duration_format(task.leveling_delay)
         if task.manual and task.scheduled_start is not None:
             fields["ManualStart"] = date_text(task.scheduled_start)
             if task.scheduled_finish is not None:
@@ -508,7 +547,8 @@ class _Writer:
     def assignments(self, parent: ET.Element) -> None:
         number = 0
         units = self.plan.project.work_units
-        for task in self.net.tasks:
+        for i, task in enumerate(self.net.tasks):
+            written = False
             for assignment in task.resources:
                 if assignment.resource not in self.resource_uids:
                     continue
@@ -523,6 +563,85 @@ class _Writer:
                     _add(element, "Work", iso_duration(exact_minutes(assignment.work, units)))
                 if assignment.remaining is not None:
                     _add(element, "RemainingWork", iso_duration(exact_minutes(assignment.remaining, units)))
+                if assignment.contour is not None:
+                    _add(element, "WorkContour", CONTOUR_CODES[assignment.contour])
+                if not written:  # the first assignment carries the split, as the reader expects
+                    resource = self.plan.resources[assignment.resource]
+                    share = assignment.units if assignment.units is not None else 1.0
+                    self.timephased(element, number, self.split_periods(i, task, resource.calendar), share)
+                written = True
+            periods = [] if written else self.split_periods(i, task, None)
+            if periods:  # a split task without resources: Project's unassigned assignment
+                number += 1
+                element = ET.SubElement(parent, _tag("Assignment"))
+                _add(element, "UID", str(number))
+                _add(element, "TaskUID", str(self.uids[task.key]))
+                _add(element, "ResourceUID", UNASSIGNED)
+                _add(element, "Units", "1")
+                _add(element, "Work", iso_duration(sum(minutes for _, _, minutes in periods)))
+                self.timephased(element, number, periods, 1.0)
+
+    def split_periods(self, i: int, task: Task, calendar_key: str | None) -> list[tuple[int, int, int]]:
+        """A split task's work as timephased periods ``(start, finish, minutes of duration)``:
+        the stretches of work and, between them, the pauses with no work.
+
+        Empty for tasks Project would not show split from remaining work: no pauses, summaries,
+        milestones, manual, inactive, elapsed-duration and started tasks."""
+        net = self.net
+        leaf = net.leaf_of_task[i]
+        if (
+            leaf < 0
+            or not task.splits
+            or task.manual
+            or not task.active
+            or task.actual_start is not None
+            or net.duration_elapsed[leaf]
+        ):
+            return []
+        units = self.plan.project.work_units
+        pauses = [(s.after.minutes(units), s.pause.minutes(units)) for s in task.splits]
+        pauses = [(after, pause) for after, pause in pauses if pause > 0]
+        calendar = net.leaf_calendar[leaf]
+        if calendar_key is not None:
+            calendar = net.calendars.get(calendar_key) or compile_calendar(
+                self.plan, calendar_key, net.axis, net.axis.local(self.result.start[i]).date()
+            )
+        start, finish = self.result.start[i], self.result.finish[i]
+        origin = calendar.work_at(start)
+        work = calendar.between(start, finish) - sum(pause for _, pause in pauses)
+        periods: list[tuple[int, int, int]] = []
+        done = paused = 0
+        for after, pause in pauses:
+            if after <= done or after >= work:
+                continue
+            begin = calendar.start_at(origin + done + paused)
+            periods.append((begin, calendar.finish_at(origin + after + paused), after - done))
+            periods.append(
+                (
+                    calendar.start_at(origin + after + paused),
+                    calendar.finish_at(origin + after + paused + pause),
+                    0,
+                )
+            )
+            done, paused = after, paused + pause
+        if not periods:
+            return []
+        periods.append((calendar.start_at(origin + done + paused), finish, work - done))
+        return periods
+
+    def timephased(
+        self, element: ET.Element, uid: int, periods: list[tuple[int, int, int]], share: float
+    ) -> None:
+        """Remaining work (``Type`` 1) per period: the duration's minutes at the assignment's units."""
+        local = self.net.axis.local
+        for start, finish, minutes in periods:
+            holder = ET.SubElement(element, _tag("TimephasedData"))
+            _add(holder, "Type", "1")
+            _add(holder, "UID", str(uid))
+            _add(holder, "Start", local(start).strftime("%Y-%m-%dT%H:%M:%S"))
+            _add(holder, "Finish", local(finish).strftime("%Y-%m-%dT%H:%M:%S"))
+            _add(holder, "Unit", "2")
+            _add(holder, "Value", iso_duration(minutes * share))
 
 
 def _uid_map(value: Any) -> dict[str, int]:

@@ -125,3 +125,28 @@ class Node:
                 continue
             out[name] = (elements[0].text or "").strip()
         return out
+
+
+INSTRUCTION = "charter"
+"""Target of the processing instruction in which Charter keeps what MSPDI has no element for."""
+
+
+def read_instruction(data: bytes) -> str | None:
+    """The text of the ``<?charter …?>`` processing instruction before the root element, if any.
+
+    Call it after :func:`parse_xml` accepted ``data`` (that is where DTDs are refused); only the
+    prolog is read, up to the root element's start tag.
+    """
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("pi", "start"))
+    step = 1 << 16
+    for offset in range(0, len(data), step):
+        parser.feed(data[offset : offset + step])
+        for event in parser.read_events():
+            name, element = event[0], event[-1]
+            if name == "start":
+                return None
+            if name == "pi" and isinstance(element, ET.Element):
+                target, _, text = (element.text or "").partition(" ")
+                if target == INSTRUCTION:
+                    return text
+    return None

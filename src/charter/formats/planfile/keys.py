@@ -80,6 +80,8 @@ TASK = {
     "actual_start": "when work really started",
     "actual_finish": "when work really finished",
     "remaining": "remaining duration, in place of percent_complete",
+    "leveling_delay": "levelling delay, e.g. 2d or 3ed: postpones the early dates only, using up slack",
+    "splits": "pauses of a split task: [{after: 1d, pause: 2d}], in the order they happen",
     "resources": 'assigned resources: [alice, "bob 50%"] or {resource, units, work}',
     "after": 'finish-to-start links: ["KEY", "KEY +2d", "KEY -1d", "KEY +50%"]',
     "starts_with": "start-to-start links",
@@ -104,6 +106,12 @@ ASSIGNMENT = {
     "units": "share of the resource, e.g. 50%",
     "work": "effort",
     "remaining": "effort still to do (default: all of it)",
+    "contour": "how the work is spread (Microsoft Project's work contour; default: flat)",
+}
+
+SPLIT = {
+    "after": "how much of the task's duration is done before the pause (more than 0)",
+    "pause": "how long work stops, in working time on the task's calendar (more than 0)",
 }
 
 RISK = {
@@ -141,4 +149,15 @@ DISTRIBUTIONS = ("pert", "triangular", "uniform", "lognormal")
 TASK_TYPES = ("fixed_units", "fixed_work", "fixed_duration")
 RESPONSES = ("avoid", "mitigate", "transfer", "accept", "escalate")
 RESOURCE_KINDS = ("work", "material", "cost")
+CONTOURS = (
+    "flat",
+    "back_loaded",
+    "front_loaded",
+    "double_peak",
+    "early_peak",
+    "late_peak",
+    "bell",
+    "turtle",
+    "contoured",
+)
 CONSTRAINT_TYPES = ("ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO")

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import yaml
 
@@ -40,7 +40,9 @@ from charter.domain import (
     TimeRange,
 )
 from charter.domain.calendar import Weekday
-from charter.domain.values import WorkUnits, parse_percent, parse_time_ranges
+from charter.domain.references import validate_references
+from charter.domain.task import Split
+from charter.domain.values import WorkUnits, format_number, parse_percent, parse_time_ranges
 from charter.errors import (
     CharterError,
     ConstraintConflictError,
@@ -48,7 +50,6 @@ from charter.errors import (
     Location,
     PlanFileError,
     UnknownKeyError,
-    UnknownReferenceError,
     ValueFormatError,
     did_you_mean,
 )
@@ -106,10 +107,26 @@ def parse_plan(text: str, name: str = "<plan>") -> Plan:
         return _Reader(Source(name, text)).read()
 
 
+SectionName = Literal["calendars", "resources", "risks"]
+
+
+def parse_section(text: str, section: SectionName, name: str = "<section>") -> Any:
+    """Read one section of a plan file on its own (``calendars:``, ``resources:``, ``risks:``),
+    with the reader's checks and messages but without the plan's cross-references: what a
+    section returns in a ``Plan`` (a mapping by key, or the list of risks)."""
+    reader = _Reader(Source(name, text))
+    root = compose(reader.source)
+    if root is None:
+        raise PlanFileError(f"the {section} section is empty", where=Location(file=name))
+    parse: Callable[[yaml.Node], Any] = getattr(reader, section)
+    return parse(root)
+
+
 class _Reader:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.locations: dict[str, Location] = {}
+        self.units = _DEFAULT_UNITS
 
     # -- error helpers -----------------------------------------------------------------
     def at(self, node: yaml.Node, path: str | None = None) -> Location:
@@ -284,6 +301,7 @@ class _Reader:
                 fix="add project: {name: ..., start: YYYY-MM-DD}",
             )
         project = self.project(top["project"])
+        self.units = project.work_units
         calendars = self.calendars(top["calendars"]) if "calendars" in top else {}
         resources = self.resources(top["resources"]) if "resources" in top else {}
         tasks = self.tasks(top["tasks"], "tasks") if "tasks" in top else []
@@ -512,6 +530,10 @@ class _Reader:
                 setattr(task, field, self.duration(m[field], f"{tp} {field}"))
         if "estimate" in m:
             task.estimate = self.estimate(m["estimate"], f"{tp} estimate")
+        if "leveling_delay" in m:
+            task.leveling_delay = self.duration(m["leveling_delay"], f"{tp} leveling_delay")
+        if "splits" in m:
+            task.splits = self.splits(m["splits"], task)
         if "distribution" in m:
             task.distribution = self.choice(m["distribution"], f"{tp} distribution", K.DISTRIBUTIONS)  # type: ignore[assignment]
         if "milestone" in m:
@@ -573,6 +595,7 @@ class _Reader:
                 "resources",
                 "actual_start",
                 "actual_finish",
+                "splits",
             ):
                 if field in m and not (field == "milestone" and not task.milestone):
                     raise PlanFileError(
@@ -607,6 +630,76 @@ class _Reader:
             )
         if task.actual_finish is not None:
             task.percent_complete = 1.0 if "percent_complete" in m else task.percent_complete
+
+    def splits(self, node: yaml.Node, task: Task) -> list[Split]:
+        """``[{after: 1d, pause: 2d}, …]``: pauses in the order they happen, each after more work."""
+        path = f"task '{task.key}' splits"
+        if self.is_null(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{path} should be a list, like [{{after: 1d, pause: 2d}}]", path=path)
+        declared = (
+            task.duration if task.duration is not None else (task.estimate.likely if task.estimate else None)
+        )
+        result: list[Split] = []
+        previous = 0
+        for i, item in enumerate(node.value):
+            where = f"{path}[{i}]"
+            m = self.mapping(item, where, K.SPLIT)
+            for required in ("after", "pause"):
+                if required not in m:
+                    raise PlanFileError(
+                        f"{where} has no {required}",
+                        where=self.at(item, where),
+                        fix="write each pause as {after: 1d, pause: 2d}: "
+                        "the work done before it, then its length",
+                    )
+            after = self.duration(m["after"], f"{where} after")
+            pause = self.duration(m["pause"], f"{where} pause")
+            if pause.value == 0:
+                raise self.fail(
+                    m["pause"],
+                    f"{where}: a pause of {pause} is no pause",
+                    fix="remove this split",
+                    path=where,
+                )
+            if pause.elapsed:
+                raise self.fail(
+                    m["pause"],
+                    f"{where}: a pause counts working time on the task's calendar, not elapsed time",
+                    fix=f"write it in working time, like {format_number(pause.value)}{pause.unit[1:]}",
+                    path=where,
+                )
+            done = after.minutes(self.units)
+            if after.value == 0:
+                raise self.fail(
+                    m["after"],
+                    f"{where}: a pause before any work is done is not a split",
+                    fix=f"to make the task wait, write leveling_delay: {pause} instead",
+                    path=where,
+                )
+            if done <= previous:
+                raise self.fail(
+                    m["after"],
+                    f"{where}: after {after} is not later than the pause before it",
+                    fix="list the pauses in the order they happen, each after more work is done "
+                    "(after counts from the task's start, not from the pause before)",
+                    path=where,
+                )
+            if (
+                declared is not None
+                and declared.elapsed == after.elapsed
+                and done >= declared.minutes(self.units)
+            ):
+                raise self.fail(
+                    m["after"],
+                    f"{where}: after {after} is not within the task's duration {declared}",
+                    fix=f"a pause must come before the work is done: make after less than {declared}",
+                    path=where,
+                )
+            previous = done
+            result.append(Split(after=after, pause=pause))
+        return result
 
     def estimate(self, node: yaml.Node, path: str) -> ThreePoint:
         raw = self.text(node, path)
@@ -678,6 +771,8 @@ class _Reader:
                 assignment.work = self.duration(m["work"], f"{path} work")
             if "remaining" in m:
                 assignment.remaining = self.duration(m["remaining"], f"{path} remaining")
+            if "contour" in m:
+                assignment.contour = self.choice(m["contour"], f"{path} contour", K.CONTOURS)  # type: ignore[assignment]
             return assignment
         raw = self.text(node, path).strip()
         parts = raw.split()
@@ -848,99 +943,3 @@ def _parse_part(part: str) -> Callable[[str], Duration]:
 
 def _as_day(value: PlanDate) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-def validate_references(plan: Plan) -> None:
-    """Check every key that refers to something: tasks, calendars, resources; and the WBS."""
-    seen: dict[str, Task] = {}
-    ancestors: dict[str, list[str]] = {}
-
-    def visit(task: Task, chain: list[str]) -> None:
-        if task.key in seen:
-            first = plan.locate(f"task:{task.key}")
-            raise DuplicateKeyError(
-                f"two tasks have the key '{task.key}'"
-                + (f" (the first is on line {first.line})" if first and first.line else ""),
-                where=_second_location(plan, task.key),
-                fix="task keys are unique across the whole plan; rename one of them",
-            )
-        seen[task.key] = task
-        ancestors[task.key] = chain
-        for child in task.tasks:
-            visit(child, [*chain, task.key])
-
-    for task in plan.tasks:
-        visit(task, [])
-
-    calendars = set(plan.calendars) | {"standard"}
-
-    def check_calendar(name: str | None, where_key: str) -> None:
-        if name is not None and name not in calendars:
-            hint = did_you_mean(name, calendars)
-            raise UnknownReferenceError(
-                f"unknown calendar '{name}'",
-                where=plan.locate(where_key),
-                fix=hint or f"define it under calendars:, or use one of: {', '.join(sorted(calendars))}",
-            )
-
-    check_calendar(plan.project.calendar, "project.calendar")
-    for calendar in plan.calendars.values():
-        check_calendar(calendar.based_on, f"calendar:{calendar.key}.based_on")
-    for resource in plan.resources.values():
-        check_calendar(resource.calendar, f"resource:{resource.key}.calendar")
-
-    for task in plan.walk():
-        check_calendar(task.calendar, f"task:{task.key}.calendar")
-        for n, link in enumerate(task.links):
-            where = plan.locate(f"task:{task.key}.links[{n}]")
-            if link.predecessor not in seen:
-                hint = did_you_mean(link.predecessor, seen)
-                raise UnknownReferenceError(
-                    f"task '{task.key}' depends on '{link.predecessor}', which is not a task in this plan",
-                    where=where,
-                    fix=hint or "check the spelling, or add a task with that key",
-                )
-            if link.predecessor == task.key:
-                raise UnknownReferenceError(
-                    f"task '{task.key}' is linked to itself", where=where, fix="remove this link"
-                )
-            if link.predecessor in ancestors[task.key] or task.key in ancestors[link.predecessor]:
-                outer, inner = (
-                    (link.predecessor, task.key)
-                    if link.predecessor in ancestors[task.key]
-                    else (task.key, link.predecessor)
-                )
-                raise UnknownReferenceError(
-                    f"task '{inner}' is linked to its own summary task '{outer}'",
-                    where=where,
-                    fix="a summary already spans its sub-tasks; link to a sibling of the summary instead",
-                )
-        for n, assignment in enumerate(task.resources):
-            if assignment.resource not in plan.resources:
-                hint = did_you_mean(assignment.resource, plan.resources)
-                raise UnknownReferenceError(
-                    f"task '{task.key}' is assigned to '{assignment.resource}', which is not a resource",
-                    where=plan.locate(f"task:{task.key}.resources[{n}]"),
-                    fix=hint or "define it under resources:",
-                )
-    risk_keys: set[str] = set()
-    for risk in plan.risks:
-        if risk.key in risk_keys:
-            raise DuplicateKeyError(
-                f"two risks have the key '{risk.key}'",
-                where=plan.locate(f"risk:{risk.key}"),
-                fix="rename one",
-            )
-        risk_keys.add(risk.key)
-        for name in risk.delay.tasks if risk.delay else []:
-            if name not in seen:
-                hint = did_you_mean(name, seen)
-                raise UnknownReferenceError(
-                    f"risk '{risk.key}' delays '{name}', which is not a task in this plan",
-                    where=plan.locate(f"risk:{risk.key}.delay"),
-                    fix=hint or "check the spelling",
-                )
-
-
-def _second_location(plan: Plan, key: str) -> Location | None:
-    return plan.locate(f"task:{key}#2") or plan.locate(f"task:{key}")

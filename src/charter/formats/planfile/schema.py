@@ -15,6 +15,8 @@ _DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$"
 _PERCENT = r"^\s*\d+(\.\d+)?\s*%\s*$"
 _RANGES = r"^\s*(\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(,\s*|$))*$"
 _LINK = r"^\s*[a-z0-9][a-z0-9_.-]*(\s+[+-]\s*(\d+(\.\d+)?|\.\d+)\s*(%|emo|em|eh|ed|ew|mo|m|h|d|w))?\s*$"
+_AMOUNT = r"^\s*(\d+(\.\d+)?|\.\d+)\s*(emo|em|eh|ed|ew|mo|m|h|d|w)\s*$"  # a duration, no sign
+_WORKING = r"^\s*(\d+(\.\d+)?|\.\d+)\s*(mo|m|h|d|w)\s*$"  # working time, no sign
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)"
 _DAYS = rf"{_DAY}(\s*-\s*{_DAY})?"
 _WEEKDAYS = rf"^\s*{_DAYS}(\s*,\s*{_DAYS})*\s*$"
@@ -54,6 +56,7 @@ def plan_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of plan-file format version 1."""
     key = _str(K.KEY_PATTERN)
     duration = _str(_DURATION)
+    amount = _str(_AMOUNT)
     three_point = _str(r"^[^/]+/[^/]+/[^/]+$")
     links = {"type": "array", "items": _str(_LINK)}
     calendar = _object(
@@ -100,7 +103,13 @@ def plan_schema() -> dict[str, Any]:
             _str(r"^\s*[a-z0-9][a-z0-9_.-]*(\s+\d+(\.\d+)?%)?\s*$"),
             _object(
                 K.ASSIGNMENT,
-                {"resource": key, "units": _fraction(), "work": duration, "remaining": duration},
+                {
+                    "resource": key,
+                    "units": _fraction(),
+                    "work": duration,
+                    "remaining": duration,
+                    "contour": {"enum": list(K.CONTOURS)},
+                },
                 ["resource"],
             ),
         ]
@@ -131,6 +140,11 @@ def plan_schema() -> dict[str, Any]:
             "actual_start": _date(),
             "actual_finish": _date(),
             "remaining": duration,
+            "leveling_delay": amount,
+            "splits": {
+                "type": "array",
+                "items": _object(K.SPLIT, {"after": amount, "pause": _str(_WORKING)}, ["after", "pause"]),
+            },
             "resources": _list(assignment),
             "after": links,
             "starts_with": links,

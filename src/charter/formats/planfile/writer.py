@@ -217,7 +217,7 @@ def _resource(resource: Resource) -> dict[str, Any]:
 
 
 def _assignment(assignment: Assignment) -> Any:
-    if assignment.work is None and assignment.remaining is None:
+    if assignment.work is None and assignment.remaining is None and assignment.contour is None:
         if assignment.units is None:
             return assignment.resource
         return f"{assignment.resource} {format_percent(assignment.units)}"
@@ -228,6 +228,8 @@ def _assignment(assignment: Assignment) -> Any:
         out["work"] = str(assignment.work)
     if assignment.remaining is not None:
         out["remaining"] = str(assignment.remaining)
+    if assignment.contour is not None:
+        out["contour"] = assignment.contour
     return _Flow(out)
 
 
@@ -266,6 +268,10 @@ def _task(task: Task) -> dict[str, Any]:
             out[field] = _date(value)
     if task.remaining is not None:
         out["remaining"] = str(task.remaining)
+    if task.leveling_delay is not None:
+        out["leveling_delay"] = str(task.leveling_delay)
+    if task.splits:
+        out["splits"] = _FlowList(_Flow({"after": str(s.after), "pause": str(s.pause)}) for s in task.splits)
     if task.resources:
         out["resources"] = _FlowList(_assignment(a) for a in task.resources)
     for link_type, field in _LINK_FIELD.items():

@@ -69,6 +69,10 @@ class ProjectOut(BaseModel):
     critical_tasks: int
     conflicts: int
     role: str | None
+    schedule_version: int = Field(
+        description="The project version the schedule figures are for: `version`, or an earlier "
+        "one while the newest schedule is being computed."
+    )
 
     @classmethod
     def of(cls, summary: ProjectSummary) -> ProjectOut:
@@ -83,6 +87,7 @@ class ProjectOut(BaseModel):
             critical_tasks=summary.critical_tasks,
             conflicts=summary.conflicts,
             role=summary.role,
+            schedule_version=summary.schedule_version,
         )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -23,6 +23,7 @@ from charter.web.api.models import (
     ProjectPage,
     ScheduleOut,
 )
+from charter.web.api.plan_models import SettingsOut, VisibilityBody
 from charter.web.deps import ActorDep, IfMatchDep, ServicesDep, SettingsDep, etag, version_of
 from charter.web.errors import ERROR_RESPONSES, RequestTooLargeError, UnsupportedMediaTypeError
 
@@ -98,10 +99,16 @@ def _create(
 
 @router.get("", response_model=ProjectPage)
 def list_projects(
-    services: ServicesDep, actor: ActorDep, limit: Limit = 50, offset: Offset = 0
+    services: ServicesDep,
+    actor: ActorDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    deleted: Annotated[
+        bool, Query(description="List the projects in the trash that you may restore instead.")
+    ] = False,
 ) -> ProjectPage:
     """The projects you may see (yours and the public ones; all for an admin), by key."""
-    projects = services.projects.visible(actor)
+    projects = services.projects.trash(actor) if deleted else services.projects.visible(actor)
     return ProjectPage(
         items=[ProjectItem.of(p) for p in projects[offset : offset + limit]],
         total=len(projects),
@@ -120,12 +127,62 @@ def get_project(key: str, services: ServicesDep, actor: ActorDep, response: Resp
 
 @router.delete("/{key}", status_code=204, response_class=Response)
 def delete_project(key: str, services: ServicesDep, actor: ActorDep, if_match: IfMatchDep) -> Response:
-    """Move the project to the trash (owners only)."""
-    version = version_of(if_match)
-    if version is None:
-        version = services.projects.summary(actor, key).version
-    services.projects.delete(actor, key, version)
+    """Move the project to the trash (owners only); it can be restored for 30 days."""
+    services.projects.delete(actor, key, version_of(if_match))
     return Response(status_code=204)
+
+
+@router.post("/{key}/restore", response_model=ProjectItem)
+def restore_project(key: str, services: ServicesDep, actor: ActorDep, response: Response) -> ProjectItem:
+    """Bring the project back from the trash (owners only); a live project is left as it is."""
+    restored = services.projects.restore(actor, key)
+    response.headers["ETag"] = etag(restored.version)
+    return ProjectItem.of(restored)
+
+
+@router.get("/{key}/settings", response_model=SettingsOut)
+def get_settings(key: str, services: ServicesDep, actor: ActorDep, response: Response) -> SettingsOut:
+    """The plan's `project:` section (name, start, calendar, status date …); the ETag is the
+    project's version."""
+    settings = services.projects.settings(actor, key)
+    response.headers["ETag"] = etag(settings.info.version)
+    return SettingsOut.of(settings)
+
+
+@router.patch("/{key}", response_model=SettingsOut)
+def patch_project(
+    key: str,
+    changes: Annotated[
+        dict[str, Any],
+        Body(
+            description="Settings to change, as in the plan file's `project:` section (JSON form).",
+            examples=[{"name": "ERP roll-out, phase 2", "status_date": "2027-03-01"}],
+        ),
+    ],
+    services: ServicesDep,
+    actor: ActorDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> SettingsOut:
+    """Change project settings (owners and managers), if the project is at the version you read."""
+    settings = services.projects.update(actor, key, changes, version_of(if_match))
+    response.headers["ETag"] = etag(settings.info.version)
+    return SettingsOut.of(settings)
+
+
+@router.put("/{key}/visibility", response_model=SettingsOut)
+def put_visibility(
+    key: str,
+    body: VisibilityBody,
+    services: ServicesDep,
+    actor: ActorDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> SettingsOut:
+    """Make the project public (everyone may view it) or private (members only); owners only."""
+    settings = services.projects.update(actor, key, {}, version_of(if_match), visibility=body.visibility)
+    response.headers["ETag"] = etag(settings.info.version)
+    return SettingsOut.of(settings)
 
 
 @router.get("/{key}/schedule", response_model=ScheduleOut)
@@ -153,7 +210,9 @@ def get_schedule(
     responses={
         200: {
             "content": {
-                "application/yaml": {"schema": {"type": "string"}},
+                "application/yaml": {
+                    "schema": {"type": "object", "description": "A plan file (its schema: `charter schema`)."}
+                },
                 "application/xml": {"schema": {"type": "string"}},
             },
             "description": "The plan file, or Microsoft Project XML with Charter's dates.",

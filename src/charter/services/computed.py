@@ -1,0 +1,86 @@
+"""Computed views of a project (its schedule), kept per project version.
+
+Every write bumps the project's version, so a result computed for a version is valid for as long
+as the project stays at it. Two ways to ask:
+
+* :meth:`ComputedViews.current` — the result for the version the project is at now; concurrent
+  requests for the same project wait for one computation instead of each running their own;
+* :meth:`ComputedViews.latest` — the freshest result there is, without waiting when one exists:
+  a project's overview stays quick while its team writes to it, and says which version its
+  figures are for; a newer one is computed in the background, one at a time per project.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Compute = Callable[[], tuple[int, Any]]
+"""Reads the project and computes: (the version it read, the result)."""
+
+
+@dataclass
+class _Entry:
+    version: int = -1
+    result: Any = None
+    error: BaseException | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    refreshing: bool = False
+
+
+class ComputedViews:
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._guard = threading.Lock()
+
+    def _entry(self, key: str) -> _Entry:
+        with self._guard:
+            return self._entries.setdefault(key, _Entry())
+
+    def current(self, key: str, version: int, compute: Compute) -> tuple[int, Any]:
+        """The result for ``version`` (or a later one), computed once however many ask."""
+        entry = self._entry(key)
+        if entry.version < version:
+            with entry.lock:
+                if entry.version < version:
+                    self._run(entry, compute)
+        return self._answer(entry)
+
+    def latest(self, key: str, version: int, compute: Compute) -> tuple[int, Any]:
+        """The newest result at hand; computed now only if there is none yet."""
+        entry = self._entry(key)
+        if entry.version < 0 or entry.error is not None:
+            return self.current(key, version, compute)
+        if entry.version < version and not entry.refreshing:
+            entry.refreshing = True
+            threading.Thread(target=self._refresh, args=(entry, compute), daemon=True).start()
+        return self._answer(entry)
+
+    def forget(self, key: str) -> None:
+        with self._guard:
+            self._entries.pop(key, None)
+
+    def _refresh(self, entry: _Entry, compute: Compute) -> None:
+        try:
+            with entry.lock:
+                self._run(entry, compute)
+        finally:
+            entry.refreshing = False
+
+    @staticmethod
+    def _run(entry: _Entry, compute: Compute) -> None:
+        try:
+            version, result = compute()
+        except Exception as error:  # raised to whoever waited; the next request computes again
+            entry.error = error
+            return
+        if version >= entry.version:
+            entry.version, entry.result, entry.error = version, result, None
+
+    @staticmethod
+    def _answer(entry: _Entry) -> tuple[int, Any]:
+        if entry.error is not None:
+            raise entry.error
+        return entry.version, entry.result

@@ -1,0 +1,69 @@
+"""Computed views kept per project version: one computation however many ask, and an overview
+that answers from the newest result at hand while a fresher one is computed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from charter.services.computed import ComputedViews
+
+
+class Project:
+    """A stand-in for the store: a version, and a count of the computations it was asked for."""
+
+    def __init__(self) -> None:
+        self.version = 1
+        self.computed = 0
+        self.gate = threading.Event()
+        self.gate.set()
+        self.fail = False
+
+    def compute(self) -> tuple[int, str]:
+        self.gate.wait(5)
+        self.computed += 1
+        if self.fail:
+            raise ValueError("no working time")
+        return self.version, f"schedule of v{self.version}"
+
+
+def test_concurrent_requests_for_one_version_share_one_computation() -> None:
+    views, project = ComputedViews(), Project()
+    project.gate.clear()
+    with ThreadPoolExecutor(8) as pool:
+        answers = [pool.submit(views.current, "erp", 1, project.compute) for _ in range(8)]
+        time.sleep(0.05)
+        project.gate.set()
+        results = {a.result() for a in answers}
+    assert results == {(1, "schedule of v1")} and project.computed == 1
+    project.version = 2
+    assert views.current("erp", 2, project.compute) == (2, "schedule of v2")
+    assert views.current("erp", 2, project.compute) == (2, "schedule of v2") and project.computed == 2
+
+
+def test_the_overview_answers_from_the_last_result_and_refreshes_behind() -> None:
+    views, project = ComputedViews(), Project()
+    assert views.latest("erp", 1, project.compute) == (1, "schedule of v1")
+    project.version = 2
+    project.gate.clear()
+    assert views.latest("erp", 2, project.compute) == (1, "schedule of v1")  # at once, not waiting
+    assert views.latest("erp", 2, project.compute) == (1, "schedule of v1")
+    project.gate.set()
+    deadline = time.monotonic() + 5
+    while views.latest("erp", 2, project.compute)[0] != 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert views.latest("erp", 2, project.compute) == (2, "schedule of v2")
+    assert project.computed == 2  # one refresh, however often it was asked for meanwhile
+
+
+def test_a_failing_computation_is_raised_and_tried_again() -> None:
+    views, project = ComputedViews(), Project()
+    project.fail = True
+    with pytest.raises(ValueError, match="no working time"):
+        views.latest("erp", 1, project.compute)
+    project.fail = False
+    assert views.latest("erp", 1, project.compute) == (1, "schedule of v1")
+    assert project.computed == 2
