@@ -246,6 +246,8 @@ class Workload:
     """The query of a page of tasks (``?limit=…``), None when the API lists no tasks."""
     skipped: frozenset[str] = frozenset()
     """Kinds of request left out of the mix (``--skip``)."""
+    think: float = 0.0
+    """Mean pause of a client between two requests, in seconds (``--think``; 0: none)."""
 
 
 class Budget:
@@ -345,6 +347,8 @@ def run_client(
             else:
                 key = rng.choice(workload.hot if rng.random() < 0.5 else workload.leaves)
                 patch(record, client, key, rng, versions, read_task, project)
+            if workload.think:
+                time.sleep(rng.expovariate(1 / workload.think))
     finally:
         client.close()
 
@@ -478,6 +482,7 @@ def run_backend(
             hot=tuple(rng.sample(plan.leaves, min(HOT_TASKS, len(plan.leaves)))),
             task_page=task_page_query(server),
             skipped=frozenset(args.skip),
+            think=args.think,
         )
         warm_up(server, setup.tokens[0], workload)
         profiler = start_profiler(server, args.profile, backend) if args.profile else None
@@ -661,6 +666,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     amount.add_argument("--requests", type=int, help="stop after this many requests instead")
     parser.add_argument("--tasks", type=int, default=10_000, help="tasks in the project (default 10,000)")
     parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean pause of each client between requests, in seconds (exponential; default 0: every "
+        "client fires its next request as soon as the last is answered, a stress test of capacity)",
+    )
     parser.add_argument(
         "--skip",
         action="append",

@@ -63,6 +63,7 @@ CALLS: dict[str, tuple[Action, Call]] = {
     ),
     "TaskService.restore": (Action.EDIT_TASKS, lambda s, _, a, k: s.tasks.restore(a, k, "notes")),
     "ProjectService.restore": (Action.DELETE_PROJECT, lambda s, _, a, k: s.projects.restore(a, k)),
+    "ProjectService.critical": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.critical(a, k)),
     "ProjectService.settings": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.settings(a, k)),
     "ProjectService.update": (
         Action.EDIT_PLAN,

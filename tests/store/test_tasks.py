@@ -52,7 +52,7 @@ def test_a_change_that_changes_nothing_keeps_the_version(store: Store, project: 
         ({"links": [{"predecessor": "ghost"}]}, "links to 'ghost', which is not a task"),
         ({"links": [{"predecessor": "build"}]}, "cannot link to itself"),
         ({"calendar": "nights"}, "calendar 'nights'"),
-        ({"resources": [{"resource": "zoe"}]}, "assigns 'zoe'"),
+        ({"resources": [{"resource": "zoe"}]}, "assigned to 'zoe'"),
     ],
 )
 def test_invalid_changes_are_refused(

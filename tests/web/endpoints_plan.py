@@ -11,6 +11,7 @@ T = f"{P}/tasks/{{task_key}}"
 ANY = {"If-Match": "*"}
 PLAN: dict[str, Endpoint] = {
     "patch-project": Endpoint("PATCH", P, P, Action.EDIT_PLAN, 200, json={"description": "Changed"}, headers=ANY),
+    "critical": Endpoint("GET", f"{P}/critical", f"{P}/critical", Action.VIEW_PLAN, 200),
     "settings": Endpoint("GET", f"{P}/settings", f"{P}/settings", Action.VIEW_PLAN, 200),
     "visibility": Endpoint(
         "PUT", f"{P}/visibility", f"{P}/visibility", Action.SET_VISIBILITY, 200,

@@ -4,11 +4,13 @@ checked by what the engine then computes or what the exported plan holds."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from charter.cli.app import main
 from charter.formats.planfile import parse_plan
 
 Auth = Callable[[str], dict[str, str]]
@@ -252,3 +254,15 @@ def test_a_change_the_engine_could_not_schedule_is_refused(client: TestClient, a
     started = write(client, auth, "PATCH", f"{P}/tasks/build",
                     json={"percent_complete": 0.5, "actual_start": "2027-01-18"})  # fmt: skip
     assert started.status_code == 200, started.text
+
+
+def test_the_critical_path_is_the_one_the_command_line_explains(
+    client: TestClient, auth: Auth, tmp_path: Any, capsys: Any
+) -> None:
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(client.get(f"{P}/export", headers=auth("owner")).text)
+    assert main(["critical", str(plan_file), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    api = client.get(f"{P}/critical", headers=auth("viewer")).json()
+    assert api == cli and [s["key"] for s in api["critical"]] == ["arch", "review", "build", "golive"]
+    assert api["critical"][2]["pushed_by"] == {"kind": "link", "task": "design", "link": "FS +2d"}

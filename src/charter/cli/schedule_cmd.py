@@ -9,6 +9,7 @@ from charter.cli.common import JsonOpt, PlanArg, StatusDateOpt, load_and_schedul
 from charter.cli.render import days, out, print_json, when
 from charter.engine.cpm import Schedule
 from charter.engine.critical import Reason, critical_tasks
+from charter.views.critical import critical_document
 from charter.views.schedule import schedule_document
 
 
@@ -106,23 +107,7 @@ def critical_command(plan: PlanArg, json: JsonOpt = False, status_date: StatusDa
     local = net.axis.local
     units = net.plan.project.work_units
     if json:
-        print_json(
-            {
-                "project_finish": local(result.project_finish).strftime("%Y-%m-%dT%H:%M"),
-                "critical": [
-                    {
-                        "key": s.key,
-                        "name": s.name,
-                        "start": local(s.start).strftime("%Y-%m-%dT%H:%M"),
-                        "finish": local(s.finish).strftime("%Y-%m-%dT%H:%M"),
-                        "total_slack": s.total_slack,
-                        "pushed_by": {k: v for k, v in vars_of(s.pushed_by).items() if v is not None},
-                        "held_by": {k: v for k, v in vars_of(s.held_by).items() if v is not None},
-                    }
-                    for s in steps
-                ],
-            }
-        )
+        print_json(critical_document(result))
         return
     if not steps:
         out.print("No task is critical: every task has slack.")
@@ -151,7 +136,3 @@ def critical_command(plan: PlanArg, json: JsonOpt = False, status_date: StatusDa
         )
     out.print(table)
     print_conflicts(result)
-
-
-def vars_of(reason: Reason) -> dict[str, str | None]:
-    return {"kind": reason.kind, "task": reason.task, "link": reason.link, "detail": reason.detail}

@@ -16,6 +16,7 @@ from charter.services.offload import ScheduleWorkers
 from charter.services.permissions import Action, Role, check_global, check_project
 from charter.store import AuditEntry, ProjectInfo, Store
 from charter.store.plan_items import ProjectSettings
+from charter.views.critical import critical_document
 from charter.views.schedule import schedule_document
 
 
@@ -43,6 +44,7 @@ class ProjectService:
     ) -> None:
         self._store = store
         self._views = views if views is not None else ComputedViews()
+        self._critical = ComputedViews()
         self._workers = workers
 
     def create(self, actor: Actor, plan: Plan, key: str | None = None, *, visibility: str = "private") -> str:
@@ -93,6 +95,17 @@ class ProjectService:
         if status_date is not None:
             return schedule_document(schedule(self._store.export_plan(key), status_date=status_date))
         document: dict[str, Any] = self._views.current(key, info.version, lambda: self._compute(key))[1]
+        return document
+
+    def critical(self, actor: Actor, key: str) -> dict[str, Any]:
+        """The same document as ``charter critical --json``: each critical task and why."""
+        info, _ = authorize(self._store, actor, key, Action.VIEW_PLAN)
+
+        def compute() -> tuple[int, dict[str, Any]]:
+            plan, version = self._store.export_versioned(key)
+            return version, critical_document(schedule(plan))
+
+        document: dict[str, Any] = self._critical.current(key, info.version, compute)[1]
         return document
 
     def _compute(self, key: str) -> tuple[int, dict[str, Any]]:

@@ -159,8 +159,8 @@ class PlanItems:
             plan_data = _with_item(part, project.plan_data, item_key, item)
             check_plan(would_be_plan(session, project, plan_data=plan_data))
             self._write(session, project, plan_data, now)
-            self._audit(
-                session, project, now, part.entity, item_key, "update" if old else "create",
+            steps.audit(
+                session, now, project, part.entity, item_key, "update" if old else "create",
                 actor=actor, before=old, after=item,
             )  # fmt: skip
             return self._stored(project, part, item), old is None
@@ -183,7 +183,7 @@ class PlanItems:
                     fix="change what refers to it first",
                 ) from None
             self._write(session, project, plan_data, now)
-            self._audit(session, project, now, part.entity, item_key, "delete", actor=actor, before=old)
+            steps.audit(session, now, project, part.entity, item_key, "delete", actor=actor, before=old)
 
     def restore(self, key: str, section: str, item_key: str, *, actor: str | None) -> StoredItem:
         """Bring back a deleted item as it was when it was deleted."""
@@ -224,7 +224,7 @@ class PlanItems:
                     fix="restore or create what it refers to first",
                 ) from None
             self._write(session, project, plan_data, now)
-            self._audit(session, project, now, part.entity, item_key, "restore", actor=actor, after=item)
+            steps.audit(session, now, project, part.entity, item_key, "restore", actor=actor, after=item)
             return self._stored(project, part, item)
 
     # -- settings ------------------------------------------------------------------------------
@@ -268,8 +268,8 @@ class PlanItems:
                 plan_data = {**project.plan_data, "project": after}
                 check_plan(would_be_plan(session, project, plan_data=plan_data))
                 self._write(session, project, plan_data, now, name=str(after["name"]))
-                self._audit(
-                    session, project, now, "project", key, "update", actor=actor, before=before, after=after
+                steps.audit(
+                    session, now, project, "project", key, "update", actor=actor, before=before, after=after
                 )
             if visibility is not None and visibility != project.visibility:
                 old = project.visibility
@@ -280,8 +280,8 @@ class PlanItems:
                     .execution_options(synchronize_session=False)
                 )
                 steps.touch(session, project, now)
-                self._audit(
-                    session, project, now, "project", key, "visibility", actor=actor,
+                steps.audit(
+                    session, now, project, "project", key, "visibility", actor=actor,
                     before={"visibility": old}, after={"visibility": visibility},
                 )  # fmt: skip
             session.flush()
@@ -306,10 +306,9 @@ class PlanItems:
                 json.dumps({**to_jsonable_python(dict(data)), section.key_field: key_value})
             )
         except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
+            field, message = steps.first_error(error)
             raise InvalidChangeError(
-                f"{section.entity} '{item_key}': {field}: {first['msg']}",
+                f"{section.entity} '{item_key}': {field}: {message}",
                 where=Location(path=f"{section.entity}:{item_key}.{field}"),
                 fix="send a value of the field's type (see `charter schema`), or only known fields",
             ) from None
@@ -321,10 +320,9 @@ class PlanItems:
         try:
             model = Project.model_validate_json(json.dumps(data))
         except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
+            field, message = steps.first_error(error)
             raise InvalidChangeError(
-                f"project.{field}: {first['msg']}",
+                f"project.{field}: {message}",
                 where=Location(path=f"project.{field}"),
                 fix="send a value of the field's type (see `charter schema`)",
             ) from None
@@ -385,23 +383,3 @@ class PlanItems:
             .execution_options(synchronize_session=False)
         )
         steps.touch(session, project, now)
-
-    def _audit(
-        self,
-        session: Session,
-        project: ProjectRow,
-        at: Any,
-        entity: str,
-        entity_key: str,
-        action: str,
-        *,
-        actor: str | None,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-    ) -> None:
-        session.add(
-            AuditRow(
-                at=at, actor=actor, project_id=project.id, entity=entity, entity_key=entity_key,
-                action=action, before=before, after=after,
-            )
-        )  # fmt: skip

@@ -107,31 +107,7 @@ class Store:
             session.connection(execution_options=options)
             yield session
 
-    def _audit(
-        self,
-        session: Session,
-        at: dt.datetime,
-        project: ProjectRow,
-        entity: str,
-        entity_key: str,
-        action: str,
-        *,
-        actor: str | None,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-    ) -> None:
-        session.add(
-            AuditRow(
-                at=at,
-                actor=actor,
-                project_id=project.id,
-                entity=entity,
-                entity_key=entity_key,
-                action=action,
-                before=before,
-                after=after,
-            )
-        )
+    _audit = staticmethod(steps.audit)
 
     # -- projects ------------------------------------------------------------------------------
 

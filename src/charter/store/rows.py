@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from charter.domain import Task
 from charter.errors import InvalidChangeError, Location, NotFoundError, StaleVersionError
 from charter.store import codec
-from charter.store.models import ProjectRow, TaskRow
+from charter.store.models import AuditRow, ProjectRow, TaskRow
 from charter.store.records import ProjectInfo, StoredTask
 from charter.store.task_cache import TaskCache
 
@@ -164,10 +164,9 @@ def validated(task_key: str, data: dict[str, Any]) -> Task:
     try:
         return codec.decode_task(task_key, data)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
+        field, message = first_error(error)
         raise InvalidChangeError(
-            f"task '{task_key}': {field}: {first['msg']}",
+            f"task '{task_key}': {field}: {message}",
             where=Location(path=f"task:{task_key}.{field}"),
             fix="send a value of the field's type (see `charter schema`), or only known fields",
         ) from None
@@ -208,3 +207,30 @@ def check_references(session: Session, project: ProjectRow, task: Task) -> None:
                 f"task '{task.key}' assigns '{assignment.resource}', which is not a resource here",
                 where=Location(path=f"task:{task.key}.resources"),
             )
+
+
+def audit(
+    session: Session,
+    at: dt.datetime,
+    project: ProjectRow,
+    entity: str,
+    entity_key: str,
+    action: str,
+    *,
+    actor: str | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record who changed what in ``project``, when, before and after, in the change's transaction."""
+    session.add(
+        AuditRow(
+            at=at, actor=actor, project_id=project.id, entity=entity, entity_key=entity_key,
+            action=action, before=before, after=after,
+        )
+    )  # fmt: skip
+
+
+def first_error(error: ValidationError) -> tuple[str, str]:
+    """The field path and message of a validation error's first problem."""
+    first = error.errors()[0]
+    return ".".join(str(part) for part in first["loc"]), first["msg"]

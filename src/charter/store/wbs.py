@@ -19,7 +19,7 @@ from charter.domain import Plan, Task
 from charter.errors import ConflictError, InvalidChangeError, Location, NotFoundError
 from charter.store import codec, keys
 from charter.store import rows as steps
-from charter.store.models import AuditRow, ProjectRow, TaskRow
+from charter.store.models import ProjectRow, TaskRow
 from charter.store.plan_check import check_plan, would_be_plan
 from charter.store.records import StoredTask
 from charter.store.task_cache import TaskCache
@@ -208,8 +208,8 @@ class Wbs:
             session.add(row)
             session.flush()
             steps.touch(session, project, now)
-            _audit(session, project, now, task_key, "create", actor,
-                   after={**data, "key": task_key, "parent": parent, "version": 1})  # fmt: skip
+            steps.audit(session, now, project, "task", task_key, "create", actor=actor,
+                        after={**data, "key": task_key, "parent": parent, "version": 1})  # fmt: skip
             return steps.stored(session, project, row)
 
     def move(
@@ -273,8 +273,8 @@ class Wbs:
             steps.bump(session, row, expected_version, parent_id=new_parent_id, updated_at=now)
             steps.touch(session, project, now)
             session.refresh(row)
-            _audit(
-                session, project, now, task_key, "move", actor,
+            steps.audit(
+                session, now, project, "task", task_key, "move", actor=actor,
                 before={"parent": old_parent, "version": expected_version},
                 after={"parent": parent, "before": before, "version": row.version},
             )  # fmt: skip
@@ -388,22 +388,3 @@ def _with_new_task(plan: Plan, task: Task, parent: str | None) -> Plan:
             candidate.tasks.append(task)
             break
     return plan
-
-
-def _audit(
-    session: Session,
-    project: ProjectRow,
-    at: Any,
-    task_key: str,
-    action: str,
-    actor: str | None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        AuditRow(
-            at=at, actor=actor, project_id=project.id, entity="task", entity_key=task_key,
-            action=action, before=before, after=after,
-        )
-    )  # fmt: skip

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, hasher: PasswordHasher | Non
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         try:
             await purge_trash(store)
             purging = asyncio.create_task(purge_periodically(store))

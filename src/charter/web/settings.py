@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     """Send the session cookie over HTTPS only; turn off only for plain HTTP on localhost."""
     max_upload_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
+    request_threads: int = Field(default=8, ge=1, le=256)
+    """Requests handled at once (``CHARTER_REQUEST_THREADS``); the rest wait their turn. Python
+    runs one thread at a time, so a few threads answer a crowd faster than many."""
     schedule_processes: int = Field(default=1, ge=0, le=64)
     """Worker processes that compute schedules (``CHARTER_SCHEDULE_PROCESSES``), so that a large
     project's schedule never stalls the server's other requests; 0 computes in the server."""

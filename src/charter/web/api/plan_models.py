@@ -170,3 +170,27 @@ class SettingsOut(BaseModel):
 
 class VisibilityBody(BaseModel):
     visibility: Literal["private", "public"]
+
+
+class CriticalReason(BaseModel):
+    kind: str = Field(description="link, project, constraint, deadline, status or actual")
+    task: str | None = None
+    link: str | None = None
+    detail: str | None = None
+
+
+class CriticalStep(BaseModel):
+    key: str
+    name: str
+    start: str
+    finish: str
+    total_slack: int
+    pushed_by: CriticalReason
+    held_by: CriticalReason
+
+
+class CriticalOut(BaseModel):
+    """`charter critical --json`: the project finish and each critical task with its causes."""
+
+    project_finish: str
+    critical: list[CriticalStep]

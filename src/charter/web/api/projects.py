@@ -23,7 +23,7 @@ from charter.web.api.models import (
     ProjectPage,
     ScheduleOut,
 )
-from charter.web.api.plan_models import SettingsOut, VisibilityBody
+from charter.web.api.plan_models import CriticalOut, SettingsOut, VisibilityBody
 from charter.web.deps import ActorDep, IfMatchDep, ServicesDep, SettingsDep, etag, version_of
 from charter.web.errors import ERROR_RESPONSES, RequestTooLargeError, UnsupportedMediaTypeError
 
@@ -202,6 +202,13 @@ def get_schedule(
                 f"status_date: {exc}", where=Location(path="status_date"), fix="write it like 2027-02-15"
             ) from None
     return JSONResponse(services.projects.schedule(actor, key, status))
+
+
+@router.get("/{key}/critical", response_model=CriticalOut)
+def get_critical_path(key: str, services: ServicesDep, actor: ActorDep) -> JSONResponse:
+    """The critical path, exactly as `charter critical --json` prints it: each critical task with
+    what pushes it to its start and what holds it to its finish."""
+    return JSONResponse(services.projects.critical(actor, key))
 
 
 @router.get(
