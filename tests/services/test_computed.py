@@ -67,3 +67,23 @@ def test_a_failing_computation_is_raised_and_tried_again() -> None:
     project.fail = False
     assert views.latest("erp", 1, project.compute) == (1, "schedule of v1")
     assert project.computed == 2
+
+
+def test_a_busy_project_is_refreshed_at_most_every_few_seconds() -> None:
+    now = [100.0]
+    views, project = ComputedViews(refresh_every=2.0, clock=lambda: now[0]), Project()
+    views.latest("erp", 1, project.compute)
+    project.version = 2
+    views.latest("erp", 2, project.compute)
+    deadline = time.monotonic() + 5
+    while views.latest("erp", 2, project.compute)[0] != 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    project.version = 3
+    now[0] += 1.0
+    time.sleep(0.05)
+    assert views.latest("erp", 3, project.compute) == (2, "schedule of v2") and project.computed == 2
+    now[0] += 1.5
+    deadline = time.monotonic() + 5
+    while views.latest("erp", 3, project.compute)[0] != 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert views.latest("erp", 3, project.compute) == (3, "schedule of v3") and project.computed == 3

@@ -7,12 +7,14 @@ as the project stays at it. Two ways to ask:
   requests for the same project wait for one computation instead of each running their own;
 * :meth:`ComputedViews.latest` — the freshest result there is, without waiting when one exists:
   a project's overview stays quick while its team writes to it, and says which version its
-  figures are for; a newer one is computed in the background, one at a time per project.
+  figures are for; a newer one is computed in the background, one at a time per project and
+  at most every ``refresh_every`` seconds.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,12 +30,17 @@ class _Entry:
     error: BaseException | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     refreshing: bool = False
+    refreshed_at: float = float("-inf")
 
 
 class ComputedViews:
-    def __init__(self) -> None:
+    def __init__(self, *, refresh_every: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        """``refresh_every``: the least time in seconds between two background refreshes of a
+        project, so that a project written to all the time is not rescheduled without pause."""
         self._entries: dict[str, _Entry] = {}
         self._guard = threading.Lock()
+        self._refresh_every = refresh_every
+        self._clock = clock
 
     def _entry(self, key: str) -> _Entry:
         with self._guard:
@@ -53,8 +60,13 @@ class ComputedViews:
         entry = self._entry(key)
         if entry.version < 0 or entry.error is not None:
             return self.current(key, version, compute)
-        if entry.version < version and not entry.refreshing:
-            entry.refreshing = True
+        now = self._clock()
+        if (
+            entry.version < version
+            and not entry.refreshing
+            and now - entry.refreshed_at >= self._refresh_every
+        ):
+            entry.refreshing, entry.refreshed_at = True, now
             threading.Thread(target=self._refresh, args=(entry, compute), daemon=True).start()
         return self._answer(entry)
 
