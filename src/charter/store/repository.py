@@ -78,9 +78,9 @@ class Store:
         """The store's clock (replaceable in tests): the instant a write records."""
         return self._clock()
 
-    def transaction(self, *, write: bool) -> AbstractContextManager[Session]:
+    def transaction(self, *, write: bool, snapshot: bool = False) -> AbstractContextManager[Session]:
         """One transaction for the store's own modules (accounts, members)."""
-        return self._transaction(write=write)
+        return self._transaction(write=write, snapshot=snapshot)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -94,14 +94,15 @@ class Store:
     # -- transactions --------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[Session]:
+    def _transaction(self, *, write: bool, snapshot: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back entirely if it raises.
 
-        Reads on PostgreSQL run at REPEATABLE READ so that a plan is exported from one snapshot
-        (SQLite transactions always see one).
+        A ``snapshot`` read on PostgreSQL runs at REPEATABLE READ, so that a plan read with
+        several queries is exported from one state (SQLite transactions always see one); other
+        reads keep READ COMMITTED, which spares each small read two round trips.
         """
         options: dict[str, Any] = {WRITE: write}
-        if not write and self.engine.dialect.name == "postgresql":
+        if not write and snapshot and self.engine.dialect.name == "postgresql":
             options["isolation_level"] = "REPEATABLE READ"
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.connection(execution_options=options)
@@ -272,7 +273,7 @@ class Store:
         Decoded tasks are kept by (row, version) — a row's version changes with every write to
         it — so exporting a large project again decodes only the tasks changed since.
         """
-        with self._transaction(write=False) as session:
+        with self._transaction(write=False, snapshot=True) as session:
             project = steps.project(session, key)
             rows = session.execute(
                 sa.select(TaskRow.id, TaskRow.parent_id, TaskRow.key, TaskRow.version)
