@@ -123,5 +123,7 @@ def store(backend: Backend, world: str, tmp_path: Path, clock: Clock) -> Iterato
 
 
 @pytest.fixture
-def services(store: Store) -> Services:
-    return Services(store, hasher=FAST)
+def services(store: Store) -> Iterator[Services]:
+    made = Services(store, hasher=FAST)
+    yield made
+    made.close()

@@ -87,3 +87,15 @@ def test_a_busy_project_is_refreshed_at_most_every_few_seconds() -> None:
     while views.latest("erp", 3, project.compute)[0] != 3 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert views.latest("erp", 3, project.compute) == (3, "schedule of v3") and project.computed == 3
+
+
+def test_closing_waits_for_the_refresh_running_and_starts_no_more() -> None:
+    views, project = ComputedViews(refresh_every=0.0), Project()
+    views.latest("erp", 1, project.compute)
+    project.version, project.gate = 2, threading.Event()
+    views.latest("erp", 2, project.compute)  # a refresh starts, held at the gate
+    threading.Timer(0.05, project.gate.set).start()
+    views.close()
+    assert project.computed == 2
+    project.version = 3
+    assert views.latest("erp", 3, project.compute) == (2, "schedule of v2") and project.computed == 2

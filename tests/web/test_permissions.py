@@ -102,6 +102,7 @@ def writing_client(
     try:
         yield reading_client
     finally:
+        app.state.services.close()
         app.state.services = original
         store.close()
         backend.drop(url)

@@ -55,6 +55,10 @@ class Services:
         self.comments = CommentService(store)
         self.attachments = AttachmentService(store, attachments_dir)
 
+    def close(self) -> None:
+        """Let work running in the background finish; call before closing the store."""
+        self.projects.close()
+
 
 __all__ = [
     "ANONYMOUS",

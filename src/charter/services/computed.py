@@ -41,6 +41,8 @@ class ComputedViews:
         self._guard = threading.Lock()
         self._refresh_every = refresh_every
         self._clock = clock
+        self._threads: set[threading.Thread] = set()
+        self._closed = False
 
     def _entry(self, key: str) -> _Entry:
         with self._guard:
@@ -74,12 +76,22 @@ class ComputedViews:
         with self._guard:
             self._entries.pop(key, None)
 
+    def close(self) -> None:
+        """Start no more refreshes and wait for those running (before the store closes)."""
+        self._closed = True
+        with self._guard:
+            running = list(self._threads)
+        for thread in running:
+            thread.join()
+
     def _refresh(self, entry: _Entry, compute: Compute) -> None:
         try:
             with entry.lock:
                 self._run(entry, compute)
         finally:
             entry.refreshing = False
+            with self._guard:
+                self._threads.discard(threading.current_thread())
 
     @staticmethod
     def _run(entry: _Entry, compute: Compute) -> None:

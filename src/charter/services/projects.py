@@ -47,6 +47,11 @@ class ProjectService:
         self._critical = ComputedViews()
         self._workers = workers
 
+    def close(self) -> None:
+        """Wait for the schedules being computed in the background; call before the store closes."""
+        self._views.close()
+        self._critical.close()
+
     def create(self, actor: Actor, plan: Plan, key: str | None = None, *, visibility: str = "private") -> str:
         """Store ``plan`` as a new project; the creator becomes its owner."""
         check_global(actor, Action.CREATE_PROJECT)

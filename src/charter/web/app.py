@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, *, hasher: PasswordHasher | Non
                 with contextlib.suppress(asyncio.CancelledError):
                     await purging
         finally:
+            app.state.services.close()
             if workers is not None:
                 workers.close()
             store.close()
