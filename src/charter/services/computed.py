@@ -63,13 +63,13 @@ class ComputedViews:
         if entry.version < 0 or entry.error is not None:
             return self.current(key, version, compute)
         now = self._clock()
-        if (
-            entry.version < version
-            and not entry.refreshing
-            and now - entry.refreshed_at >= self._refresh_every
-        ):
+        due = now - entry.refreshed_at >= self._refresh_every
+        if entry.version < version and not entry.refreshing and due and not self._closed:
             entry.refreshing, entry.refreshed_at = True, now
-            threading.Thread(target=self._refresh, args=(entry, compute), daemon=True).start()
+            thread = threading.Thread(target=self._refresh, args=(entry, compute), daemon=True)
+            with self._guard:
+                self._threads.add(thread)
+            thread.start()
         return self._answer(entry)
 
     def forget(self, key: str) -> None:
