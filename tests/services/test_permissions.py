@@ -147,7 +147,7 @@ CALLS: dict[str, tuple[Action, Call]] = {
     "MemberService.delete": (Action.MANAGE_MEMBERS, lambda s, _, a, k: s.members.delete(a, k, "target2")),
 }
 CALLS.update(RECORD_CALLS)
-NO_PERMISSION = {"AttachmentService.using", "AttachmentService.writer"}  # concern no project
+NO_PERMISSION = {"AttachmentService.using", "AttachmentService.writer", "ProjectService.close"}  # no project
 GLOBAL_CALLS = {"ProjectService.create", "ProjectService.visible", "ProjectService.trash"}  # test_projects.py
 
 
