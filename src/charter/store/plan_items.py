@@ -113,6 +113,26 @@ def _with_item(
     return data
 
 
+def _check_or_conflict(
+    session: Session,
+    project: ProjectRow,
+    plan_data: dict[str, Any],
+    part: Section,
+    item_key: str,
+    problem: str,
+    fix: str,
+) -> None:
+    """Check the plan as it would be; a failure is a conflict with the rest of the plan (409)."""
+    try:
+        check_plan(would_be_plan(session, project, plan_data=plan_data))
+    except InvalidChangeError as error:
+        raise ConflictError(
+            f"{part.entity} '{item_key}' {problem}: {error.what}",
+            where=Location(path=f"{part.entity}:{item_key}"),
+            fix=fix,
+        ) from None
+
+
 class PlanItems:
     """The plan-level items and settings of the projects of one store."""
 
@@ -174,14 +194,10 @@ class PlanItems:
             old = self._existing(project, part, item_key)
             self._check_expected(part, item_key, old, expected)
             plan_data = _with_item(part, project.plan_data, item_key, None)
-            try:
-                check_plan(would_be_plan(session, project, plan_data=plan_data))
-            except InvalidChangeError as error:
-                raise ConflictError(
-                    f"{part.entity} '{item_key}' is still in use: {error.what}",
-                    where=Location(path=f"{part.entity}:{item_key}"),
-                    fix="change what refers to it first",
-                ) from None
+            _check_or_conflict(
+                session, project, plan_data, part, item_key,
+                "is still in use", "change what refers to it first",
+            )  # fmt: skip
             self._write(session, project, plan_data, now)
             steps.audit(session, now, project, part.entity, item_key, "delete", actor=actor, before=old)
 
@@ -215,14 +231,10 @@ class PlanItems:
                 )
             item = deleted.before
             plan_data = _with_item(part, project.plan_data, item_key, item)
-            try:
-                check_plan(would_be_plan(session, project, plan_data=plan_data))
-            except InvalidChangeError as error:
-                raise ConflictError(
-                    f"{part.entity} '{item_key}' cannot come back: {error.what}",
-                    where=Location(path=f"{part.entity}:{item_key}"),
-                    fix="restore or create what it refers to first",
-                ) from None
+            _check_or_conflict(
+                session, project, plan_data, part, item_key,
+                "cannot come back", "restore or create what it refers to first",
+            )  # fmt: skip
             self._write(session, project, plan_data, now)
             steps.audit(session, now, project, part.entity, item_key, "restore", actor=actor, after=item)
             return self._stored(project, part, item)
