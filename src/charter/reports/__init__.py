@@ -1,0 +1,1 @@
+"""Report builders and charts: presenters that turn engine results into documents and pictures."""
