@@ -44,6 +44,7 @@ CALLS: dict[str, tuple[Action, Call]] = {
     "ProjectService.summary": (Action.VIEW_SUMMARY, lambda s, _, a, k: s.projects.summary(a, k)),
     "ProjectService.export_plan": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.export_plan(a, k)),
     "ProjectService.schedule": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.schedule(a, k)),
+    "ProjectService.schedule_json": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.schedule_json(a, k)),
     "ProjectService.audit_log": (Action.VIEW_AUDIT, lambda s, _, a, k: s.projects.audit_log(a, k)),
     "ProjectService.delete": (
         Action.DELETE_PROJECT,

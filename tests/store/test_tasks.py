@@ -128,3 +128,8 @@ def test_every_write_is_audited(store: Store, project: str) -> None:
     assert (update.after["name"], update.after["version"]) == ("Arch", 2)
     assert log[0].after == {"name": "Test", "visibility": "private", "tasks": 6}
     assert all(e.at.tzinfo is not None for e in log)
+    delete, restore = log[2], log[3]
+    assert delete.before and delete.after and restore.before and restore.after
+    assert (delete.before["version"], delete.after["version"]) == (1, 2)
+    assert delete.after["deleted_at"] == restore.before["deleted_at"] is not None
+    assert restore.after["version"] == 3 == store.get_task(project, "notes").version

@@ -8,8 +8,10 @@ and sends back the version it read with the schedule document.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from charter.engine.cpm import schedule
@@ -19,13 +21,47 @@ from charter.views.schedule import schedule_document
 _stores: dict[str, Store] = {}
 
 
-def compute_schedule(url: str, key: str) -> tuple[int, dict[str, Any]]:
-    """In a worker: the project's version and its schedule document (as `charter schedule --json`)."""
+@dataclass(frozen=True, slots=True)
+class ComputedSchedule:
+    """A schedule document as it is sent (compact UTF-8 JSON) and the figures an overview shows.
+
+    The document is encoded where it is computed: a server then neither unpickles ten thousand
+    task dictionaries nor encodes them again for every request, work that would hold its
+    interpreter lock while every other request waits.
+    """
+
+    json: bytes
+    start: str
+    finish: str
+    tasks: int
+    critical_tasks: int
+    conflicts: int
+
+    @classmethod
+    def of(cls, document: dict[str, Any]) -> ComputedSchedule:
+        tasks = [t for t in document["tasks"] if not t["is_summary"]]
+        return cls(
+            json=json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode(),
+            start=document["project"]["start"],
+            finish=document["project"]["finish"],
+            tasks=len(tasks),
+            critical_tasks=sum(1 for t in tasks if t["critical"]),
+            conflicts=len(document["conflicts"]),
+        )
+
+
+def schedule_of(store: Store, key: str) -> tuple[int, ComputedSchedule]:
+    """The project's version and its schedule (the document of `charter schedule --json`)."""
+    plan, version = store.export_versioned(key)
+    return version, ComputedSchedule.of(schedule_document(schedule(plan)))
+
+
+def compute_schedule(url: str, key: str) -> tuple[int, ComputedSchedule]:
+    """In a worker: :func:`schedule_of`, on the worker's own connection to the database."""
     store = _stores.get(url)
     if store is None:
         store = _stores[url] = open_store(url, check=False)
-    plan, version = store.export_versioned(key)
-    return version, schedule_document(schedule(plan))
+    return schedule_of(store, key)
 
 
 class ScheduleWorkers:
@@ -35,7 +71,7 @@ class ScheduleWorkers:
         self._url = url
         self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
 
-    def schedule(self, key: str) -> tuple[int, dict[str, Any]]:
+    def schedule(self, key: str) -> tuple[int, ComputedSchedule]:
         return self._pool.submit(compute_schedule, self._url, key).result()
 
     def close(self) -> None:

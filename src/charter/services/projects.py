@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from charter.errors import ForbiddenError
 from charter.services.access import authorize
 from charter.services.actor import Actor
 from charter.services.computed import ComputedViews
-from charter.services.offload import ScheduleWorkers
+from charter.services.offload import ComputedSchedule, ScheduleWorkers, schedule_of
 from charter.services.permissions import Action, Role, check_global, check_project
 from charter.store import AuditEntry, ProjectInfo, Store
 from charter.store.plan_items import ProjectSettings
@@ -73,18 +74,17 @@ class ProjectService:
         """The overview; its figures come from the newest schedule at hand (``schedule_version``
         says for which project version), so that it answers at once while the team writes."""
         info, role = authorize(self._store, actor, key, Action.VIEW_SUMMARY)
-        computed_for, document = self._views.latest(key, info.version, lambda: self._compute(key))
-        tasks = [t for t in document["tasks"] if not t["is_summary"]]
+        computed_for, computed = self._views.latest(key, info.version, lambda: self._compute(key))
         return ProjectSummary(
             key=key,
             name=info.name,
             visibility=info.visibility,
             version=info.version,
-            start=document["project"]["start"],
-            finish=document["project"]["finish"],
-            tasks=len(tasks),
-            critical_tasks=sum(1 for t in tasks if t["critical"]),
-            conflicts=len(document["conflicts"]),
+            start=computed.start,
+            finish=computed.finish,
+            tasks=computed.tasks,
+            critical_tasks=computed.critical_tasks,
+            conflicts=computed.conflicts,
             role=None if role is None else role.value,
             schedule_version=computed_for,
         )
@@ -96,11 +96,17 @@ class ProjectService:
     def schedule(self, actor: Actor, key: str, status_date: PlanDate | None = None) -> dict[str, Any]:
         """The same document as ``charter schedule --json``, from the engine and the shared view,
         for the project as it is now."""
+        document: dict[str, Any] = json.loads(self.schedule_json(actor, key, status_date))
+        return document
+
+    def schedule_json(self, actor: Actor, key: str, status_date: PlanDate | None = None) -> bytes:
+        """:meth:`schedule` encoded as compact UTF-8 JSON, as a server sends it."""
         info, _ = authorize(self._store, actor, key, Action.VIEW_PLAN)
         if status_date is not None:
-            return schedule_document(schedule(self._store.export_plan(key), status_date=status_date))
-        document: dict[str, Any] = self._views.current(key, info.version, lambda: self._compute(key))[1]
-        return document
+            document = schedule_document(schedule(self._store.export_plan(key), status_date=status_date))
+            return ComputedSchedule.of(document).json
+        computed: ComputedSchedule = self._views.current(key, info.version, lambda: self._compute(key))[1]
+        return computed.json
 
     def critical(self, actor: Actor, key: str) -> dict[str, Any]:
         """The same document as ``charter critical --json``: each critical task and why."""
@@ -113,11 +119,10 @@ class ProjectService:
         document: dict[str, Any] = self._critical.current(key, info.version, compute)[1]
         return document
 
-    def _compute(self, key: str) -> tuple[int, dict[str, Any]]:
+    def _compute(self, key: str) -> tuple[int, ComputedSchedule]:
         if self._workers is not None:
             return self._workers.schedule(key)
-        plan, version = self._store.export_versioned(key)
-        return version, schedule_document(schedule(plan))
+        return schedule_of(self._store, key)
 
     def audit_log(self, actor: Actor, key: str) -> list[AuditEntry]:
         authorize(self._store, actor, key, Action.VIEW_AUDIT)

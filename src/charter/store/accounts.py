@@ -118,16 +118,19 @@ class Accounts:
     def token_by_hash(self, secret_hash: str) -> tuple[TokenInfo, UserInfo] | None:
         """The token with this secret hash and its user, marking it used; None if there is none."""
         now = self._store.now()
-        with self._store.transaction(write=False) as session:
+        with self._store.one_read() as session:
             found = session.execute(
-                sa.select(TokenRow, UserRow)
+                sa.select(
+                    TokenRow.id, UserRow.name, TokenRow.name, TokenRow.scope, TokenRow.created_at,
+                    TokenRow.expires_at, TokenRow.last_used_at, TokenRow.revoked_at,
+                    UserRow.is_admin, UserRow.created_at,
+                )
                 .join(UserRow, TokenRow.user_id == UserRow.id)
                 .where(TokenRow.secret_hash == secret_hash)
-            ).one_or_none()
+            ).one_or_none()  # fmt: skip
             if found is None:
                 return None
-            token, user = found
-            info = _token_info(token, user.name), _user_info(user)
+            info = TokenInfo(*found[:8]), UserInfo(found[1], found[8], found[9])
         last = info[0].last_used_at
         if info[0].revoked_at is None and (last is None or now - last >= LAST_USED_RESOLUTION):
             with self._store.transaction(write=True) as session:

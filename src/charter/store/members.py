@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -56,9 +56,20 @@ class Members:
     ) -> tuple[ProjectInfo, str | None]:
         """The project (live unless ``deleted`` says otherwise, as in ``rows.project``) and
         ``user``'s role in it (None: not a member)."""
-        with self._store.transaction(write=False) as session:
-            project = steps.project(session, key, deleted=deleted)
-            return steps.info(project), _role(session, project, user)
+        role: Any = sa.null()
+        if user is not None:
+            role = (
+                sa.select(MemberRow.role)
+                .join(UserRow, MemberRow.user_id == UserRow.id)
+                .where(MemberRow.project_id == ProjectRow.id, UserRow.name == user)
+                .scalar_subquery()
+            )
+        query = steps.live(sa.select(*steps.INFO_COLUMNS, role).where(ProjectRow.key == key), deleted)
+        with self._store.one_read() as session:
+            found = session.execute(query).one_or_none()
+        if found is None:
+            raise steps.no_project(key)
+        return ProjectInfo(*found[:-1]), found[-1]
 
     def roles_of(self, user: str) -> dict[str, str]:
         """Project key -> role, for every live project ``user`` is a member of."""

@@ -82,6 +82,7 @@ class TaskRow(Base):
     __table_args__ = (
         sa.UniqueConstraint("project_id", "key"),
         sa.Index("ix_tasks_project_position", "project_id", "position"),
+        sa.Index("ix_tasks_live", "project_id", "deleted_at", "position", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ after the change, inside their transaction, and run the same checks a plan file 
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -78,5 +79,10 @@ def check_task_alone(plan_data: dict[str, Any], task: Task, *, is_summary: bool)
             update={"tasks": [Task(key=f"{task.key}.part", name="part", milestone=True)]}
         )
     settings = {k: plan_data[k] for k in ("charter", "project", "calendars", "resources") if k in plan_data}
-    shell = Plan.model_validate_json(json.dumps({**settings, "tasks": []}))
-    check_plan(shell.model_copy(update={"tasks": [alone]}))
+    check_plan(_shell(json.dumps({**settings, "tasks": []})).model_copy(update={"tasks": [alone]}))
+
+
+@functools.lru_cache(maxsize=64)
+def _shell(document: str) -> Plan:
+    """A plan without tasks, validated once per distinct settings (a project's rarely change)."""
+    return Plan.model_validate_json(document)

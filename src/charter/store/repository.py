@@ -25,7 +25,7 @@ from charter.store import codec, keys
 from charter.store import members as membership
 from charter.store import rows as steps
 from charter.store.accounts import Accounts
-from charter.store.database import WRITE, make_engine
+from charter.store.database import BULK_ROWS, ONE_READ, WRITE, make_engine, refresh_statistics
 from charter.store.members import Members
 from charter.store.migrate import check_schema
 from charter.store.models import AuditRow, ProjectRow, TaskRow
@@ -82,6 +82,10 @@ class Store:
         """One transaction for the store's own modules (accounts, members)."""
         return self._transaction(write=write, snapshot=snapshot)
 
+    def one_read(self) -> AbstractContextManager[Session]:
+        """A session for a single SELECT, run without a transaction around it (see ``ONE_READ``)."""
+        return self._transaction(write=False, one_read=True)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -94,7 +98,9 @@ class Store:
     # -- transactions --------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, *, write: bool, snapshot: bool = False) -> Iterator[Session]:
+    def _transaction(
+        self, *, write: bool, snapshot: bool = False, one_read: bool = False
+    ) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back entirely if it raises.
 
         A ``snapshot`` read on PostgreSQL runs at REPEATABLE READ, so that a plan read with
@@ -102,7 +108,12 @@ class Store:
         reads keep READ COMMITTED, which spares each small read two round trips.
         """
         options: dict[str, Any] = {WRITE: write}
-        if not write and snapshot and self.engine.dialect.name == "postgresql":
+        postgres = self.engine.dialect.name == "postgresql"
+        if one_read:
+            options[ONE_READ] = True
+            if postgres:
+                options["isolation_level"] = "AUTOCOMMIT"
+        elif not write and snapshot and postgres:
             options["isolation_level"] = "REPEATABLE READ"
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.connection(execution_options=options)
@@ -144,7 +155,10 @@ class Store:
             seen.add(record.key)
         for attempt in range(KEY_ATTEMPTS):
             try:
-                return self._insert_plan(plan, records, key, visibility, actor, owner)
+                stored_key = self._insert_plan(plan, records, key, visibility, actor, owner)
+                if len(records) >= BULK_ROWS:
+                    refresh_statistics(self.engine, TaskRow.__tablename__)
+                return stored_key
             except IntegrityError:
                 # Another writer took the same derived key between our check and our insert
                 # (possible on PostgreSQL); derive again. A given key is simply taken.
@@ -314,7 +328,7 @@ class Store:
 
     def get_task(self, key: str, task_key: str) -> StoredTask:
         with self._transaction(write=False) as session:
-            project = steps.project(session, key)
+            project = steps.project(session, key, plan=False)
             return steps.stored(session, project, steps.task(session, project, task_key), self._decoded)
 
     def trash(self, key: str) -> list[StoredTask]:
@@ -380,7 +394,6 @@ class Store:
             before = {**row.data, "key": task_key, "version": row.version}
             steps.bump(session, row, expected_version, data=data, updated_at=now)
             steps.touch(session, project, now)
-            session.refresh(row)
             self._audit(
                 session, now, project, "task", task_key, "update", actor=actor,
                 before=before, after={**data, "key": task_key, "version": row.version},
@@ -425,7 +438,7 @@ class Store:
                 steps.bump(session, r, r.version, deleted_at=now, updated_at=now)
                 self._audit(
                     session, now, project, "task", r.key, "delete", actor=actor,
-                    before=before, after={"deleted_at": now.isoformat(), "version": r.version + 1},
+                    before=before, after={"deleted_at": now.isoformat(), "version": r.version},
                 )  # fmt: skip
             steps.touch(session, project, now)
 
@@ -469,14 +482,13 @@ class Store:
                     fix="restore those tasks first",
                 )
             for r in batch:
+                before = {"deleted_at": r.deleted_at.isoformat() if r.deleted_at else None}
                 steps.bump(session, r, r.version, deleted_at=None, updated_at=now)
                 self._audit(
                     session, now, project, "task", r.key, "restore", actor=actor,
-                    before={"deleted_at": r.deleted_at.isoformat() if r.deleted_at else None},
-                    after={**r.data, "key": r.key, "version": r.version + 1},
+                    before=before, after={**r.data, "key": r.key, "version": r.version},
                 )  # fmt: skip
             steps.touch(session, project, now)
-            session.refresh(row)
             return steps.stored(session, project, row)
 
 

@@ -46,7 +46,7 @@ from charter.store.backup import (
     codec,
     reflect_tables,
 )
-from charter.store.database import WRITE, make_engine
+from charter.store.database import WRITE, make_engine, refresh_statistics
 from charter.store.migrate import alembic_config
 
 
@@ -322,6 +322,7 @@ def _load(
                     ) from None
                 _migrate(connection, "head")
                 revision = MigrationContext.configure(connection).get_current_revision()
+        refresh_statistics(engine)
     finally:
         engine.dispose()
     return revision

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from charter.domain import Task
 from charter.errors import InvalidChangeError, Location, NotFoundError, StaleVersionError
@@ -17,23 +18,47 @@ from charter.store.models import AuditRow, ProjectRow, TaskRow
 from charter.store.records import ProjectInfo, StoredTask
 from charter.store.task_cache import TaskCache
 
+INFO_COLUMNS = (
+    ProjectRow.key, ProjectRow.name, ProjectRow.visibility, ProjectRow.version,
+    ProjectRow.created_at, ProjectRow.updated_at,
+)  # fmt: skip
+"""The columns of a :class:`ProjectInfo`, in its order."""
 
-def project(session: Session, key: str, *, deleted: bool | None = False, lock: bool = False) -> ProjectRow:
+Query = TypeVar("Query", bound=sa.Select[Any])
+
+
+def live(query: Query, deleted: bool | None) -> Query:
+    """``query`` (over projects) narrowed: ``deleted`` False: live only, True: in the trash only,
+    None: either."""
+    if deleted is False:
+        return query.where(ProjectRow.deleted_at.is_(None))
+    if deleted is True:
+        return query.where(ProjectRow.deleted_at.is_not(None))
+    return query
+
+
+def no_project(key: str) -> NotFoundError:
+    return NotFoundError(f"there is no project '{key}'", where=Location(path=f"project:{key}"))
+
+
+def project(
+    session: Session, key: str, *, deleted: bool | None = False, lock: bool = False, plan: bool = True
+) -> ProjectRow:
     """The project row; ``deleted`` False: live only, True: in the trash only, None: either.
 
     ``lock`` takes the row lock (PostgreSQL; SQLite writers queue anyway) so that structural
     changes to one project, each checked against the whole plan, happen one after another.
+    Without ``plan`` the plan document is not read (reading it raises), for the many requests
+    that need only the project's identity.
     """
-    query = sa.select(ProjectRow).where(ProjectRow.key == key)
-    if deleted is False:
-        query = query.where(ProjectRow.deleted_at.is_(None))
-    elif deleted is True:
-        query = query.where(ProjectRow.deleted_at.is_not(None))
+    query = live(sa.select(ProjectRow).where(ProjectRow.key == key), deleted)
+    if not plan:
+        query = query.options(defer(ProjectRow.plan_data, raiseload=True))
     if lock:
         query = query.with_for_update()
     project = session.scalar(query)
     if project is None:
-        raise NotFoundError(f"there is no project '{key}'", where=Location(path=f"project:{key}"))
+        raise no_project(key)
     return project
 
 
@@ -107,7 +132,10 @@ def subtree(root: TaskRow, rows: Sequence[TaskRow]) -> list[TaskRow]:
 
 
 def stored(session: Session, project: ProjectRow, row: TaskRow, tasks: TaskCache | None = None) -> StoredTask:
-    parent = None if row.parent_id is None else session.get_one(TaskRow, row.parent_id).key
+    parent = (
+        None if row.parent_id is None
+        else session.scalar(sa.select(TaskRow.key).where(TaskRow.id == row.parent_id))
+    )  # fmt: skip
     children = session.scalars(
         sa.select(TaskRow.key)
         .where(TaskRow.parent_id == row.id, TaskRow.deleted_at.is_(None))
@@ -157,7 +185,8 @@ def bump(session: Session, row: TaskRow, expected: int, **values: Any) -> None:
             where=Location(path=f"task:{row.key}"),
             fix="read the task again, then re-apply your change",
         )
-    session.expire(row)
+    for name, value in {"version": expected + 1, **values}.items():
+        set_committed_value(row, name, value)  # what the UPDATE wrote, without reading it back
 
 
 def validated(task_key: str, data: dict[str, Any]) -> Task:
@@ -180,15 +209,17 @@ def check_references(session: Session, project: ProjectRow, task: Task) -> None:
             f"task '{task.key}' cannot link to itself", where=Location(path=f"task:{task.key}.links")
         )
     if predecessors:
-        found = set(
-            session.scalars(
-                sa.select(TaskRow.key).where(
-                    TaskRow.project_id == project.id,
-                    TaskRow.deleted_at.is_(None),
-                    TaskRow.key.in_(predecessors),
+        # Filtering deleted rows here rather than in SQL keeps the lookup on the unique
+        # (project, key) index: SQLite would otherwise walk every live task of the project.
+        found = {
+            key
+            for key, deleted_at in session.execute(
+                sa.select(TaskRow.key, TaskRow.deleted_at).where(
+                    TaskRow.project_id == project.id, TaskRow.key.in_(predecessors)
                 )
-            ).all()
-        )
+            )
+            if deleted_at is None
+        }
         for missing in sorted(predecessors - found):
             raise InvalidChangeError(
                 f"task '{task.key}' links to '{missing}', which is not a task in this project",

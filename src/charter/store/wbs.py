@@ -85,7 +85,7 @@ class Wbs:
         the page's rows are read; otherwise every task of the project is looked at.
         """
         with self._store.transaction(write=False) as session:
-            project = steps.project(session, key)
+            project = steps.project(session, key, plan=False)
             live = sa.and_(TaskRow.project_id == project.id, TaskRow.deleted_at.is_(None))
             plain = TaskFilter(parent=where.parent)
             if where == plain and sort == "wbs" and not descending:
@@ -96,7 +96,7 @@ class Wbs:
                                         else TaskRow.parent_id == parent_id)  # fmt: skip
                 total = session.scalar(sa.select(sa.func.count()).select_from(TaskRow).where(condition)) or 0
                 rows = self._rows(session, condition, limit=limit, offset=offset)
-                return TaskPage(self._stored(session, key, rows, live, self._store.decoded), total)
+                return TaskPage(self._stored(session, key, rows, self._store.decoded), total)
             rows = self._rows(session, live)
             key_of = {r.id: r.key for r in rows}
             children: dict[int | None, list[str]] = {}
@@ -129,9 +129,7 @@ class Wbs:
         return [_Row(*r) for r in session.execute(query)]
 
     @staticmethod
-    def _stored(
-        session: Session, key: str, rows: list[_Row], live: Any, tasks: TaskCache
-    ) -> list[StoredTask]:
+    def _stored(session: Session, key: str, rows: list[_Row], tasks: TaskCache) -> list[StoredTask]:
         """The page's tasks, with their parents' and children's keys read for them alone."""
         ids = [r.id for r in rows]
         parent_ids = {r.parent_id for r in rows if r.parent_id is not None}
@@ -142,7 +140,7 @@ class Wbs:
         if ids:
             for parent_id, child in session.execute(
                 sa.select(TaskRow.parent_id, TaskRow.key)
-                .where(live, TaskRow.parent_id.in_(ids))
+                .where(TaskRow.parent_id.in_(ids), TaskRow.deleted_at.is_(None))
                 .order_by(TaskRow.position, TaskRow.id)
             ):
                 children.setdefault(parent_id, []).append(child)

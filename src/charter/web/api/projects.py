@@ -191,7 +191,7 @@ def get_schedule(
     services: ServicesDep,
     actor: ActorDep,
     status_date: Annotated[str | None, Query(description="Schedule as of this date (YYYY-MM-DD).")] = None,
-) -> JSONResponse:
+) -> Response:
     """The schedule, exactly as `charter schedule --json` prints it."""
     status = None
     if status_date is not None:
@@ -201,7 +201,7 @@ def get_schedule(
             raise InvalidChangeError(
                 f"status_date: {exc}", where=Location(path="status_date"), fix="write it like 2027-02-15"
             ) from None
-    return JSONResponse(services.projects.schedule(actor, key, status))
+    return Response(services.projects.schedule_json(actor, key, status), media_type="application/json")
 
 
 @router.get("/{key}/critical", response_model=CriticalOut)
