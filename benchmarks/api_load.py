@@ -62,6 +62,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from _plans import TeamPlan, team_plan
 from _postgres import PostgresUnavailableError, fresh_database, postgres_server
 from charter.formats.planfile import dump_plan
@@ -120,6 +122,39 @@ class Server:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
         return None
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: str) -> tuple[int, float, str] | None:
+    """(parent pid, CPU seconds used, command line) of a process, from /proc; None if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, IndexError):
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, command
+
+
+def cpu_by_role(server_pid: int, database: str | None) -> dict[str, float]:
+    """CPU seconds used so far by the server, its schedule workers and the database's server
+    processes serving ``database`` (PostgreSQL backends name it on their command line)."""
+    used = {"server": 0.0, "schedule workers": 0.0, "database": 0.0}
+    if not Path("/proc/self/stat").exists():
+        return used
+    for pid in (p.name for p in Path("/proc").iterdir() if p.name.isdigit()):
+        stat = _stat(pid)
+        if stat is None:
+            continue
+        parent, seconds, command = stat
+        if int(pid) == server_pid:
+            used["server"] += seconds
+        elif parent == server_pid and "multiprocessing" in command and "resource_tracker" not in command:
+            used["schedule workers"] += seconds
+        elif database is not None and command.startswith("postgres:") and f" {database} " in command:
+            used["database"] += seconds
+    return used
 
 
 @contextlib.contextmanager
@@ -459,6 +494,8 @@ class Result:
     record: Record
     peak_rss_mb: float | None
     profile: list[tuple[str, float, float]] | None
+    cpu: dict[str, float]
+    """CPU seconds used during the load, by role (server, schedule workers, database, clients)."""
 
 
 def run_backend(
@@ -496,19 +533,24 @@ def run_backend(
             )
             for n, token in enumerate(setup.tokens)
         ]
+        database = None if data_dir is not None else sa.engine.make_url(url).database
+        cpu_before, clients_before = cpu_by_role(server.process.pid, database), time.process_time()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - started
+        cpu_after = cpu_by_role(server.process.pid, database)
+        cpu = {role: cpu_after[role] - cpu_before[role] for role in cpu_after}
+        cpu["clients"] = time.process_time() - clients_before
         profile = stop_profiler(profiler) if profiler else None
         rss = server.peak_rss_mb()
     total = Record()
     for record in records:
         total.merge(record)
     return Result(
-        backend, where, args.clients, len(workload.tasks), seconds, create_seconds, total, rss, profile
+        backend, where, args.clients, len(workload.tasks), seconds, create_seconds, total, rss, profile, cpu
     )
 
 
@@ -617,6 +659,17 @@ def report(result: Result) -> bool:
         f"  {requests:,} requests in {result.seconds:.1f} s = {requests / result.seconds:,.0f} requests/s"
         + (f"; server peak RSS {result.peak_rss_mb:,.0f} MB" if result.peak_rss_mb else "")
     )
+    if requests and any(result.cpu.values()):
+        shares = ", ".join(
+            f"{role} {1000 * used / requests:.1f}"
+            for role, used in result.cpu.items()
+            if used or role != "database"
+        )
+        total_cpu = sum(result.cpu.values())
+        print(
+            f"  CPU per request, ms: {shares}; in all {1000 * total_cpu / requests:.1f} ms, "
+            f"{total_cpu / result.seconds:.2f} of the machine's {os.cpu_count()} cores busy with the load"
+        )
     print(f"  {'kind':<22} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for kind in (*PLAIN_READS, *COMPUTED, *WRITES):
         print(row(f"{'read' if kind in PLAIN_READS else 'computed' if kind in COMPUTED else 'write'}: {kind}",
