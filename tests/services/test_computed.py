@@ -6,10 +6,11 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
-from charter.services.computed import ComputedViews
+from charter.services.computed import Compute, ComputedViews
 
 
 class Project:
@@ -99,3 +100,19 @@ def test_closing_waits_for_the_refresh_running_and_starts_no_more() -> None:
     assert project.computed == 2
     project.version = 3
     assert views.latest("erp", 3, project.compute) == (2, "schedule of v2") and project.computed == 2
+
+
+def test_a_bounded_view_forgets_the_least_recently_asked_for() -> None:
+    views = ComputedViews(max_entries=2)
+    computed: list[str] = []
+
+    def compute(name: str) -> Compute:
+        def run() -> tuple[int, Any]:
+            computed.append(name)
+            return 1, name
+
+        return run
+
+    for name in ("a", "b", "a", "c", "a", "b"):
+        assert views.current(name, 1, compute(name)) == (1, name)
+    assert computed == ["a", "b", "c", "b"]  # 'b' was forgotten when 'c' came; 'a' stayed in use

@@ -7,6 +7,7 @@ ForbiddenError, NotFoundError) is derived from ``PERMISSIONS`` by the rules stat
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from charter.services import (
     PERMISSIONS,
     Action,
     Actor,
+    AnalysisService,
     AttachmentService,
     CommentService,
     MemberService,
@@ -45,6 +47,14 @@ CALLS: dict[str, tuple[Action, Call]] = {
     "ProjectService.export_plan": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.export_plan(a, k)),
     "ProjectService.schedule": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.schedule(a, k)),
     "ProjectService.schedule_json": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.schedule_json(a, k)),
+    "AnalysisService.risk": (
+        Action.VIEW_SUMMARY,
+        lambda s, _, a, k: s.analysis.risk(a, k, iterations=50, seed=1),
+    ),
+    "AnalysisService.evm": (
+        Action.VIEW_SUMMARY,
+        lambda s, _, a, k: s.analysis.evm(a, k, dt.date(2027, 2, 1)),
+    ),
     "ProjectService.audit_log": (Action.VIEW_AUDIT, lambda s, _, a, k: s.projects.audit_log(a, k)),
     "ProjectService.delete": (
         Action.DELETE_PROJECT,
@@ -175,6 +185,7 @@ def test_every_service_method_is_in_the_generated_tests() -> None:
             TimeEntryService,
             CommentService,
             AttachmentService,
+            AnalysisService,
         )
         for name, _ in inspect.getmembers(cls, inspect.isfunction)
         if not name.startswith("_")

@@ -13,8 +13,9 @@ from charter.errors import (
     NotFoundError,
     StaleVersionError,
 )
+from charter.formats.timesheet_csv import minutes_of
 from charter.services import Actor, Services
-from charter.services.time_entries import TimeToLog, minutes_of
+from charter.services.time_entries import TimeToLog
 from charter.store import Store, TimeEntry, TimeEntryQuery
 
 KEY = "own-private"

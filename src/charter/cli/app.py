@@ -12,10 +12,15 @@ from charter.cli.backup_cmd import backup_command, restore_command
 from charter.cli.baseline_cmd import baseline_app
 from charter.cli.convert_cmd import export_command, import_command
 from charter.cli.demo_cmd import demo_command
+from charter.cli.evm_cmd import evm_command
+from charter.cli.forecast_cmd import forecast_command
+from charter.cli.level_cmd import level_command
 from charter.cli.plan_cmd import check_command, fmt_command, init_command, schema_command
 from charter.cli.render import print_error
+from charter.cli.risk_cmd import risk_command
 from charter.cli.schedule_cmd import critical_command, schedule_command
 from charter.cli.serve_cmd import serve_command
+from charter.cli.workload_cmd import workload_command
 from charter.errors import CharterError
 
 app = typer.Typer(
@@ -49,13 +54,18 @@ app.command("init")(init_command)
 app.command("check")(check_command)
 app.command("schedule")(schedule_command)
 app.command("critical")(critical_command)
+app.command("risk")(risk_command)
+app.command("forecast")(forecast_command)
 app.command("fmt")(fmt_command)
 app.command("schema")(schema_command)
 app.add_typer(baseline_app)
+app.command("evm")(evm_command)
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("serve")(serve_command)
 app.command("demo")(demo_command)
+app.command("level")(level_command)
+app.command("workload")(workload_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 for group in (db_app, user_app, token_app):

@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from charter.domain.baseline import Baseline
 from charter.domain.calendar import Calendar
+from charter.domain.cost import CostAccount, EvMethod, Expense, ProgressReport, TimeEntry
 from charter.domain.resource import Resource
-from charter.domain.risk import Risk
+from charter.domain.risk import Correlation, Risk
 from charter.domain.task import PlanDate, Task
 from charter.domain.values import WorkUnits
 from charter.errors import Location
@@ -32,6 +33,10 @@ class Project(BaseModel):
     days_per_month: float = 20
     status_date: PlanDate | None = None
     currency: str | None = None
+    budget: float | None = None  # the authorised project budget, reserves included
+    management_reserve: float | None = None  # held back for unknown unknowns, outside the baseline
+    contingency: float | None = None  # for known risks, in the cost baseline but in no task
+    ev_method: EvMethod | None = None  # default earned-value method of its tasks (% complete)
     description: str | None = None
     extensions: dict[str, Any] = Field(default_factory=dict)  # what Charter does not model, by source
 
@@ -60,7 +65,12 @@ class Plan(BaseModel):
     resources: dict[str, Resource] = Field(default_factory=dict)
     tasks: list[Task] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
+    correlation: list[Correlation] = Field(default_factory=list)
     baselines: list[Baseline] = Field(default_factory=list)
+    cost_accounts: dict[str, CostAccount] = Field(default_factory=dict)
+    time_entries: list[TimeEntry] = Field(default_factory=list)
+    expenses: list[Expense] = Field(default_factory=list)
+    progress: list[ProgressReport] = Field(default_factory=list)
 
     _locations: dict[str, Location] = PrivateAttr(default_factory=dict)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,6 +39,18 @@ class Rate(BaseModel):
         return f"{format_number(self.amount)}/{self.per}"
 
 
+class RateChange(BaseModel):
+    """A row of a resource's rate table: from ``effective`` on, these rates apply (a rate left
+    unset keeps the one before). The resource's own ``rate``… apply before the first row."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    effective: dt.date
+    rate: Rate | None = None
+    overtime_rate: Rate | None = None
+    cost_per_use: float | None = None
+
+
 class Resource(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -49,6 +62,7 @@ class Resource(BaseModel):
     rate: Rate | None = None
     overtime_rate: Rate | None = None
     cost_per_use: float | None = None
+    rates: list[RateChange] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list)
     email: str | None = None
 
@@ -65,3 +79,7 @@ class Assignment(BaseModel):
     work: Duration | None = None
     remaining: Duration | None = None
     contour: Contour | None = None
+    quantity: float | None = None
+    """Of a material resource: how much is used (its rate is per unit)."""
+    cost: float | None = None
+    """Of a cost resource: the amount this task spends on it."""

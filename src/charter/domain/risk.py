@@ -1,15 +1,18 @@
-"""Risks and uncertain estimates (the fixed core of the risk register; see PLANFILE.md)."""
+"""Risks and uncertain estimates: the risk register and what Monte Carlo samples (see
+PLANFILE.md for the fixed core; docs/risk.md for the rest)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from charter.domain.values import Duration, format_number
 
-Distribution = Literal["pert", "triangular", "uniform", "lognormal"]
+Distribution = Literal["pert", "triangular", "uniform", "lognormal", "discrete", "normal"]
 Response = Literal["avoid", "mitigate", "transfer", "accept", "escalate"]
+RiskStatus = Literal["open", "occurred", "closed"]
 
 
 class ThreePoint(BaseModel):
@@ -23,6 +26,27 @@ class ThreePoint(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.optimistic}/{self.likely}/{self.pessimistic}"
+
+
+class DistributionSpec(BaseModel):
+    """A distribution with parameters: ``{type: pert, lambda: 3}`` (lambda weighs the most
+    likely value; 4 is classic PERT) or ``{type: discrete, weights: [0.2, 0.5, 0.3]}`` (the
+    probabilities of the optimistic, likely and pessimistic values)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    type: Distribution
+    lam: float | None = Field(default=None, alias="lambda")
+    weights: tuple[float, float, float] | None = None
+
+
+class Correlation(BaseModel):
+    """Tasks whose durations move together, with rank correlation ``rho`` between each pair."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tasks: list[str]
+    rho: float
 
 
 class Amount(BaseModel):
@@ -47,6 +71,29 @@ class RiskDelay(BaseModel):
     amount: ThreePoint
 
 
+class Mitigation(BaseModel):
+    """The planned response and what is left of the risk once it is in place: the residual
+    probability, delay and cost (each defaults to the unmitigated one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: str | None = None
+    cost: float = 0.0
+    probability: float | None = None
+    delay: ThreePoint | None = None
+    cost_impact: Amount | None = None
+
+
+class RiskNote(BaseModel):
+    """One entry of a risk's history: what happened on a date (and the status it left)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    note: str
+    status: RiskStatus | None = None
+
+
 class Risk(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -60,3 +107,11 @@ class Risk(BaseModel):
     category: str | None = None
     description: str | None = None
     tags: list[str] = Field(default_factory=list)
+    cause: str | None = None
+    event: str | None = None
+    effect: str | None = None
+    proximity: dt.date | None = None
+    trigger: str | None = None
+    status: RiskStatus | None = None
+    mitigation: Mitigation | None = None
+    history: list[RiskNote] = Field(default_factory=list)

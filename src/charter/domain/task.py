@@ -9,8 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from charter.domain.cost import Accrual, EvMethod, WeightedMilestone
 from charter.domain.resource import Assignment
-from charter.domain.risk import Distribution, ThreePoint
+from charter.domain.risk import Distribution, DistributionSpec, ThreePoint
 from charter.domain.values import Duration, Lag
 
 PlanDate = dt.date | dt.datetime
@@ -76,6 +77,16 @@ class Split(BaseModel):
     pause: Duration
 
 
+class SkillNeed(BaseModel):
+    """Work that asks for a skill rather than a person: levelling picks ``units`` worth of
+    people (1.0 = one person full time) from the resources that have the skill."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    skill: str
+    units: float = 1.0
+
+
 class Task(BaseModel):
     """A unit of work in the WBS. A task with ``tasks`` (children) is a summary task.
 
@@ -96,7 +107,7 @@ class Task(BaseModel):
     duration: Duration | None = None
     work: Duration | None = None
     estimate: ThreePoint | None = None
-    distribution: Distribution | None = None
+    distribution: Distribution | DistributionSpec | None = None
     milestone: bool = False
     type: TaskType | None = None
     priority: int = 500
@@ -107,7 +118,16 @@ class Task(BaseModel):
     actual_start: PlanDate | None = None
     actual_finish: PlanDate | None = None
     remaining: Duration | None = None
+    physical_complete: float | None = None  # 0..1, measured output (earned value method "physical")
+    ev_method: EvMethod | None = None  # how the task earns value (default: the project's)
+    ev_milestones: list[WeightedMilestone] = Field(default_factory=list)
+    fixed_cost: float | None = None
+    fixed_cost_accrual: Accrual | None = None  # default prorated
+    cost_account: str | None = None
+    budget: float | None = None  # authorised budget of this WBS node
     leveling_delay: Duration | None = None
+    level: bool = True  # false: levelling never moves this task ("do not level")
+    needs: list[SkillNeed] = Field(default_factory=list)
     splits: list[Split] = Field(default_factory=list)
     resources: list[Assignment] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)

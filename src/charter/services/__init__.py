@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 
 from charter.services.accounts import AccountService
 from charter.services.actor import ANONYMOUS, SYSTEM, Actor, Scope
+from charter.services.analysis import AnalysisService
 from charter.services.attachments import AttachmentService
 from charter.services.comments import CommentService
 from charter.services.members import MemberService
@@ -54,6 +55,7 @@ class Services:
         self.time_entries = TimeEntryService(store)
         self.comments = CommentService(store)
         self.attachments = AttachmentService(store, attachments_dir)
+        self.analysis = AnalysisService(store)
 
     def close(self) -> None:
         """Let work running in the background finish; call before closing the store."""
@@ -67,6 +69,7 @@ __all__ = [
     "AccountService",
     "Action",
     "Actor",
+    "AnalysisService",
     "AttachmentService",
     "CommentService",
     "MemberService",

@@ -34,10 +34,19 @@ class _Entry:
 
 
 class ComputedViews:
-    def __init__(self, *, refresh_every: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        refresh_every: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_entries: int | None = None,
+    ) -> None:
         """``refresh_every``: the least time in seconds between two background refreshes of a
-        project, so that a project written to all the time is not rescheduled without pause."""
+        project, so that a project written to all the time is not rescheduled without pause.
+        ``max_entries``: how many results to keep at most (the least recently asked for go
+        first), for views whose keys a client chooses."""
         self._entries: dict[str, _Entry] = {}
+        self._max_entries = max_entries
         self._guard = threading.Lock()
         self._refresh_every = refresh_every
         self._clock = clock
@@ -46,7 +55,12 @@ class ComputedViews:
 
     def _entry(self, key: str) -> _Entry:
         with self._guard:
-            return self._entries.setdefault(key, _Entry())
+            entry = self._entries.pop(key, None) or _Entry()
+            self._entries[key] = entry  # the most recently asked for is last
+            if self._max_entries is not None:
+                while len(self._entries) > self._max_entries:
+                    del self._entries[next(iter(self._entries))]
+            return entry
 
     def current(self, key: str, version: int, compute: Compute) -> tuple[int, Any]:
         """The result for ``version`` (or a later one), computed once however many ask."""

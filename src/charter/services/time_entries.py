@@ -7,16 +7,15 @@ managers and owners everybody's — the rule is ``record_action`` of the permiss
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from charter.errors import ForbiddenError, InvalidChangeError, Location
+from charter.errors import ForbiddenError, ImportFileError, InvalidChangeError, Location
+from charter.formats.timesheet_csv import minutes_of, read_timesheet
 from charter.services.access import authorize
 from charter.services.actor import Actor
 from charter.services.permissions import Action, Role, check_project, record_action
-from charter.services.time_csv import parse_time_csv
 from charter.store import (
     NewTimeEntry,
     ProjectInfo,
@@ -28,22 +27,7 @@ from charter.store import (
 )
 from charter.store.time_entries import EntryCheck
 
-MAX_HOURS = 24
 CHANGEABLE = ("person", "task", "date", "hours", "note")
-
-
-def minutes_of(hours: float | int | str) -> int:
-    """Hours as whole minutes (rounded to the nearest); ValueError saying why they cannot be."""
-    try:
-        value = float(hours)
-    except ValueError:
-        raise ValueError(f"'{hours}' is not a number of hours") from None
-    if not math.isfinite(value) or not 0 < value <= MAX_HOURS:
-        raise ValueError(f"{hours} hours is not more than 0 and at most {MAX_HOURS}")
-    minutes = round(value * 60)
-    if minutes == 0:
-        raise ValueError(f"{hours} hours is less than a minute")
-    return minutes
 
 
 def _minutes(hours: float | int | str) -> int:
@@ -150,10 +134,16 @@ class TimeEntryService:
     def import_csv(
         self, actor: Actor, key: str, data: bytes, source: str = "request body"
     ) -> list[TimeEntry]:
-        """Log every line of a CSV file (see :mod:`charter.services.time_csv`), or none of them."""
+        """Log every line of a CSV file (see :mod:`charter.formats.timesheet_csv`), or none of them."""
         info, role = authorize(self._store, actor, key, Action.LOG_TIME)
-        table = parse_time_csv(data, source, actor.name, minutes_of)
-        for index, line in enumerate(table.entries):
+        table = read_timesheet(data, source, default_person=actor.name)
+        if not table.lines:
+            raise ImportFileError(
+                "the CSV file holds no time entries, only its header",
+                where=Location(file=source, line=1),
+                fix="add one line per entry below the header",
+            )
+        for index, line in enumerate(table.lines):
             try:
                 check_project(
                     actor,
@@ -168,7 +158,7 @@ class TimeEntryService:
                 raise
         return self._entries.add(
             key,
-            [line.entry for line in table.entries],
+            [NewTimeEntry(e.person, e.task, e.date, e.minutes, e.note) for e in table.entries],
             actor=actor.audit_name,
             locate=table.locate,
             action="import",

@@ -172,6 +172,19 @@ class TimeEntries:
             items = [_entry(project, row, task) for row, task in rows]
             return TimeEntryPage(items, int(total), int(minutes))
 
+    def live(self, key: str) -> list[TimeEntry]:
+        """Every live entry of the project, by date then number: what the project's actual
+        cost is computed from."""
+        with self._store.transaction(write=False) as session:
+            project = steps.project(session, key, plan=False)
+            rows = session.execute(
+                sa.select(TimeEntryRow, TaskRow.key)
+                .join(TaskRow, TaskRow.id == TimeEntryRow.task_id)
+                .where(TimeEntryRow.project_id == project.id, TimeEntryRow.deleted_at.is_(None))
+                .order_by(TimeEntryRow.work_date, TimeEntryRow.number)
+            )
+            return [_entry(project, row, task) for row, task in rows]
+
     def get(self, key: str, number: int) -> TimeEntry:
         with self._store.transaction(write=False) as session:
             project = steps.project(session, key)

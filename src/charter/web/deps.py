@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from charter.errors import ForbiddenError, StaleVersionError
+from charter.domain import PlanDate
+from charter.errors import ForbiddenError, InvalidChangeError, Location, StaleVersionError
+from charter.formats.planfile.reader import parse_date
 from charter.services import ANONYMOUS, Actor, Services
 from charter.services.sessions import csrf_matches
 from charter.web.errors import PreconditionRequiredError
@@ -206,3 +208,23 @@ def _member_precondition(
 
 MemberPreconditionDep = Annotated[str, Depends(_member_precondition)]
 """The role the writer read, ``""`` for "not a member" (If-None-Match: *), or ``*``."""
+
+
+def _status_date(
+    status_date: Annotated[
+        str | None,
+        Query(description="As of this date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM); default: the project's."),
+    ] = None,
+) -> PlanDate | None:
+    if status_date is None:
+        return None
+    try:
+        return parse_date(status_date)
+    except ValueError as exc:
+        raise InvalidChangeError(
+            f"status_date: {exc}", where=Location(path="status_date"), fix="write it like 2027-02-15"
+        ) from None
+
+
+StatusDateDep = Annotated[PlanDate | None, Depends(_status_date)]
+"""The ``status_date`` query parameter, parsed as a plan file's dates are (422 when it is not one)."""

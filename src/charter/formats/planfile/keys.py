@@ -18,7 +18,12 @@ TOP = {
     "resources": "people, equipment, material and cost resources by key",
     "tasks": "the work breakdown structure: a list of tasks, each possibly with sub-tasks",
     "risks": "the risk register",
+    "correlation": "groups of tasks whose durations move together: [{tasks: [a, b], rho: 0.6}]",
     "baselines": "saved snapshots of the schedule (written by `charter baseline save`)",
+    "cost_accounts": "control accounts costs are booked to, by key: {name, owner}",
+    "time_entries": "time sheets: [{person, task, date, hours, note}], the server's time-entry columns",
+    "expenses": "money spent outside time sheets: [{task, date, amount, account, note}]",
+    "progress": "progress history: [{date, tasks: {KEY: 40% or {percent_complete, remaining …}}}]",
 }
 
 PROJECT = {
@@ -32,6 +37,10 @@ PROJECT = {
     "days_per_month": "working days in a month (default 20)",
     "status_date": "progress is as of this date",
     "currency": "currency of costs, e.g. EUR",
+    "budget": "authorised project budget, reserves included",
+    "management_reserve": "budget held back for unknown unknowns, outside the cost baseline",
+    "contingency": "budget for known risks: in the cost baseline, in no task",
+    "ev_method": "default earned-value method: percent_complete, 0/100, 50/50, milestones or physical",
     "description": "what the project is for",
     "extensions": "data Charter keeps but does not model (e.g. from an imported Project file), by source",
 }
@@ -58,6 +67,7 @@ RESOURCE = {
     "rate": "standard rate, e.g. 95/h or 600/d",
     "overtime_rate": "overtime rate, e.g. 140/h",
     "cost_per_use": "cost each time the resource is used",
+    "rates": "rate table: [{from: 2027-07-01, rate: 105/h, overtime_rate: 150/h, cost_per_use: 0}]",
     "skills": "skills the resource has",
     "email": "where notifications go",
 }
@@ -68,7 +78,8 @@ TASK = {
     "duration": "working time like 5d, 4h, 2w, 1mo, or elapsed like 3ed",
     "work": "effort like 80h; with resources, the duration follows from their units",
     "estimate": "three-point estimate optimistic/likely/pessimistic, e.g. 8d/10d/15d",
-    "distribution": "distribution of the estimate: pert (default), triangular, uniform, lognormal",
+    "distribution": "distribution of the estimate: pert (default), triangular, uniform, lognormal, "
+    "discrete, normal; or {type: pert, lambda: 3} / {type: discrete, weights: [0.2, 0.5, 0.3]}",
     "milestone": "true for a milestone",
     "type": "fixed_units, fixed_work or fixed_duration (as in Microsoft Project); unless "
     "fixed_duration, a task with work assignments takes its dates from their work",
@@ -80,8 +91,17 @@ TASK = {
     "actual_start": "when work really started",
     "actual_finish": "when work really finished",
     "remaining": "remaining duration, in place of percent_complete",
+    "physical_complete": "measured output done, e.g. 30% (earned-value method physical)",
+    "ev_method": "how the task earns value: percent_complete, 0/100, 50/50, milestones or physical",
+    "ev_milestones": "weighted milestones: [{name, weight: 40%, done: DATE}]; weights add up to 100%",
+    "fixed_cost": "a cost independent of work, e.g. 12000",
+    "fixed_cost_accrual": "when the fixed cost is incurred: start, prorated (default) or end",
+    "cost_account": "the cost account the task's costs are booked to",
+    "budget": "authorised budget of this WBS node (compared with its planned cost)",
     "leveling_delay": "levelling delay, e.g. 2d or 3ed: postpones the early dates only, using up slack",
     "splits": "pauses of a split task: [{after: 1d, pause: 2d}], in the order they happen",
+    "level": "false: levelling never moves this task (default true)",
+    "needs": "skills asked for instead of people: [{skill: dba, units: 1}]; levelling picks the people",
     "resources": 'assigned resources: [alice, "bob 50%"] or {resource, units, work}',
     "after": 'finish-to-start links: ["KEY", "KEY +2d", "KEY -1d", "KEY +50%"]',
     "starts_with": "start-to-start links",
@@ -101,12 +121,19 @@ LINK_KEYS = {"after": "FS", "starts_with": "SS", "finishes_with": "FF", "finishe
 
 CONSTRAINT = {"type": "constraint type", "date": "constraint date"}
 
+NEED = {
+    "skill": "a skill some resources list under skills",
+    "units": "how many people's worth, e.g. 1 or 50%",
+}
+
 ASSIGNMENT = {
     "resource": "resource key",
     "units": "share of the resource, e.g. 50%",
     "work": "effort",
     "remaining": "effort still to do (default: all of it)",
     "contour": "how the work is spread (Microsoft Project's work contour; default: flat)",
+    "quantity": "of a material resource: how much is used (its rate is per unit)",
+    "cost": "of a cost resource: the amount spent on it",
 }
 
 SPLIT = {
@@ -125,7 +152,34 @@ RISK = {
     "category": "category",
     "description": "cause, event and effect",
     "tags": "labels",
+    "cause": "what could make it happen",
+    "event": "what would happen",
+    "effect": "what it would do to the project",
+    "proximity": "the date by which it could occur",
+    "trigger": "the warning sign that it is about to occur",
+    "status": "open, occurred or closed",
+    "mitigation": "{action, cost, probability, delay, cost_impact}: the response's cost and the "
+    "residual risk",
+    "history": "what happened to the risk: [{date, note, status}]",
 }
+
+MITIGATION = {
+    "action": "what will be done",
+    "cost": "what the response costs",
+    "probability": "residual chance once the response is in place, e.g. 10%",
+    "delay": "residual delay amount, e.g. 2d or 1d/2d/5d (default: unchanged)",
+    "cost_impact": "residual cost impact, e.g. 5000 (default: unchanged)",
+}
+
+RISK_NOTE = {"date": "when", "note": "what happened", "status": "the status it left: open, occurred, closed"}
+
+DISTRIBUTION = {
+    "type": "pert, triangular, uniform, lognormal, discrete or normal",
+    "lambda": "PERT's weight of the most likely value (default 4)",
+    "weights": "discrete: probabilities of the optimistic, likely and pessimistic values",
+}
+
+CORRELATION = {"tasks": "keys of tasks with estimates", "rho": "rank correlation between each pair, -1..1"}
 
 RISK_DELAY = {"tasks": "keys of the delayed tasks", "amount": "delay: 10d or 5d/10d/20d"}
 
@@ -145,7 +199,8 @@ BASELINE_TASK = {
 }
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DISTRIBUTIONS = ("pert", "triangular", "uniform", "lognormal")
+DISTRIBUTIONS = ("pert", "triangular", "uniform", "lognormal", "discrete", "normal")
+RISK_STATUSES = ("open", "occurred", "closed")
 TASK_TYPES = ("fixed_units", "fixed_work", "fixed_duration")
 RESPONSES = ("avoid", "mitigate", "transfer", "accept", "escalate")
 RESOURCE_KINDS = ("work", "material", "cost")
@@ -161,3 +216,45 @@ CONTOURS = (
     "contoured",
 )
 CONSTRAINT_TYPES = ("ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO")
+
+RATE_CHANGE = {
+    "from": "the first day these rates apply",
+    "rate": "standard rate from then on",
+    "overtime_rate": "overtime rate from then on",
+    "cost_per_use": "cost per use from then on",
+}
+
+COST_ACCOUNT = {"name": "what is booked here", "owner": "who answers for it"}
+
+EV_MILESTONE = {
+    "name": "what is reached",
+    "weight": "share of the task's budget it earns, e.g. 40%",
+    "done": "the day it was reached",
+}
+
+TIME_ENTRY = {
+    "person": "resource key (its rates price the time) or user name",
+    "task": "task key",
+    "date": "the day worked",
+    "hours": "hours worked that day, more than 0 and at most 24",
+    "note": "what was done",
+}
+
+EXPENSE = {
+    "task": "task key",
+    "date": "the day the cost was incurred",
+    "amount": "amount in the project currency",
+    "account": "cost account (default: the task's)",
+    "note": "what it was for",
+}
+
+PROGRESS = {"date": "status date of this report", "tasks": "per task key: 40% or a mapping"}
+
+TASK_PROGRESS = {
+    "percent_complete": "% complete at that date",
+    "physical_complete": "physical % complete at that date",
+    "remaining": "remaining estimate at that date, e.g. 3d",
+}
+
+EV_METHODS = ("percent_complete", "0/100", "50/50", "milestones", "physical")
+ACCRUALS = ("start", "prorated", "end")

@@ -41,7 +41,8 @@ from charter.domain import (
 )
 from charter.domain.calendar import Weekday
 from charter.domain.references import validate_references
-from charter.domain.task import Split
+from charter.domain.risk import Correlation, Distribution, DistributionSpec, Mitigation, RiskNote
+from charter.domain.task import SkillNeed, Split
 from charter.domain.values import WorkUnits, format_number, parse_percent, parse_time_ranges
 from charter.errors import (
     CharterError,
@@ -53,6 +54,7 @@ from charter.errors import (
     ValueFormatError,
     did_you_mean,
 )
+from charter.formats.planfile import costs as money
 from charter.formats.planfile import keys as K  # noqa: N812
 from charter.formats.planfile.yamlnodes import NULL_WORDS, Source, compose
 from charter.gcpause import paused_gc
@@ -306,17 +308,25 @@ class _Reader:
         resources = self.resources(top["resources"]) if "resources" in top else {}
         tasks = self.tasks(top["tasks"], "tasks") if "tasks" in top else []
         risks = self.risks(top["risks"]) if "risks" in top else []
+        correlation = self.correlation(top["correlation"]) if "correlation" in top else []
         baselines = self.baselines(top["baselines"]) if "baselines" in top else []
+        accounts = money.read_cost_accounts(self, top["cost_accounts"]) if "cost_accounts" in top else {}
         plan = Plan(
             project=project,
             calendars=calendars,
             resources=resources,
             tasks=tasks,
             risks=risks,
+            correlation=correlation,
             baselines=baselines,
+            cost_accounts=accounts,
+            time_entries=money.read_time_entries(self, top["time_entries"]) if "time_entries" in top else [],
+            expenses=money.read_expenses(self, top["expenses"]) if "expenses" in top else [],
+            progress=money.read_progress(self, top["progress"]) if "progress" in top else [],
         )
         plan.set_locations(self.locations)
         validate_references(plan)
+        money.check_references(plan)
         return plan
 
     def project(self, node: yaml.Node) -> Project:
@@ -356,6 +366,7 @@ class _Reader:
                 values[field] = self.number(m[field], f"project.{field}", low=low, high=high)
         if "extensions" in m:
             values["extensions"] = self.extensions(m["extensions"], "project.extensions")
+        money.read_project(self, m, values)
         return Project.model_validate(values)
 
     def extensions(self, node: yaml.Node, path: str) -> dict[str, Any]:
@@ -486,6 +497,8 @@ class _Reader:
                 resource.cost_per_use = self.number(m["cost_per_use"], f"{path}.cost_per_use", low=0)
             if "skills" in m:
                 resource.skills = self.strings(m["skills"], f"{path}.skills")
+            if "rates" in m:
+                resource.rates = money.read_rates(self, m["rates"], f"{path}.rates")
             result[key] = resource
         return result
 
@@ -534,8 +547,15 @@ class _Reader:
             task.leveling_delay = self.duration(m["leveling_delay"], f"{tp} leveling_delay")
         if "splits" in m:
             task.splits = self.splits(m["splits"], task)
+        if "level" in m:
+            task.level = self.boolean(m["level"], f"{tp} level")
+        if "needs" in m:
+            task.needs = [
+                self.need(item, f"{tp} needs[{i}]")
+                for i, item in enumerate(self.listing(m["needs"], f"{tp} needs"))
+            ]
         if "distribution" in m:
-            task.distribution = self.choice(m["distribution"], f"{tp} distribution", K.DISTRIBUTIONS)  # type: ignore[assignment]
+            task.distribution = self.distribution(m["distribution"], f"{tp} distribution")
         if "milestone" in m:
             task.milestone = self.boolean(m["milestone"], f"{tp} milestone")
         if "type" in m:
@@ -575,6 +595,8 @@ class _Reader:
             task.extensions = self.extensions(m["extensions"], f"{tp} extensions")
         if "tasks" in m and not self.is_null(m["tasks"]):
             task.tasks = self.tasks(m["tasks"], f"{tp} tasks")
+        money.read_task(self, m, task, tp)
+        money.check_summary(self, m, task)
         self.check_task(task, m)
         return task
 
@@ -773,6 +795,7 @@ class _Reader:
                 assignment.remaining = self.duration(m["remaining"], f"{path} remaining")
             if "contour" in m:
                 assignment.contour = self.choice(m["contour"], f"{path} contour", K.CONTOURS)  # type: ignore[assignment]
+            money.read_assignment(self, m, assignment, path)
             return assignment
         raw = self.text(node, path).strip()
         parts = raw.split()
@@ -785,6 +808,22 @@ class _Reader:
         raise self.fail(
             node, f"{path}: '{raw}' is not a resource assignment", fix='write KEY or "KEY 50%"', path=path
         )
+
+    def need(self, node: yaml.Node, path: str) -> SkillNeed:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{path} should be {{skill: NAME, units: 1}}", path=path)
+        m = self.mapping(node, path, K.NEED)
+        if "skill" not in m:
+            raise PlanFileError(f"{path} has no skill", where=self.at(node, path), fix="add skill: NAME")
+        need = SkillNeed(skill=self.text(m["skill"], f"{path} skill"))
+        if "units" in m:
+            units = self.fraction(m["units"], f"{path} units", high=None)
+            if units <= 0:
+                raise self.fail(
+                    m["units"], f"{path} units must be above 0", fix="write e.g. units: 1", path=path
+                )
+            need = SkillNeed(skill=need.skill, units=units)
+        return need
 
     def link(self, node: yaml.Node, task_key: str, field: str, link_type: LinkType, index: int) -> Link:
         path = f"task '{task_key}' {field}"
@@ -861,7 +900,97 @@ class _Reader:
                     setattr(risk, field, self.text(m[field], f"{rp} {field}"))
             if "tags" in m:
                 risk.tags = self.strings(m["tags"], f"{rp} tags")
+            self.risk_register(risk, m, rp)
             result.append(risk)
+        return result
+
+    def risk_register(self, risk: Risk, m: dict[str, yaml.Node], rp: str) -> None:
+        """The register's fields beyond the fixed core: cause, event, effect, proximity,
+        trigger, status, mitigation (response cost and residual risk) and history."""
+        for field in ("cause", "event", "effect", "trigger"):
+            if field in m:
+                setattr(risk, field, self.text(m[field], f"{rp} {field}"))
+        if "proximity" in m:
+            risk.proximity = _as_day(self.date(m["proximity"], f"{rp} proximity"))
+        if "status" in m:
+            risk.status = self.choice(m["status"], f"{rp} status", K.RISK_STATUSES)  # type: ignore[assignment]
+        if "mitigation" in m:
+            mp = f"{rp} mitigation"
+            g = self.mapping(m["mitigation"], mp, K.MITIGATION)
+            mitigation = Mitigation()
+            if "action" in g:
+                mitigation.action = self.text(g["action"], f"{mp} action")
+            if "cost" in g:
+                mitigation.cost = self.money(g["cost"], f"{mp} cost").likely
+            if "probability" in g:
+                mitigation.probability = self.fraction(g["probability"], f"{mp} probability")
+            if "delay" in g:
+                mitigation.delay = self.amount_duration(g["delay"], f"{mp} delay")
+            if "cost_impact" in g:
+                mitigation.cost_impact = self.money(g["cost_impact"], f"{mp} cost_impact")
+            risk.mitigation = mitigation
+        if "history" in m:
+            for i, item in enumerate(self.listing(m["history"], f"{rp} history")):
+                hp = f"{rp} history[{i}]"
+                h = self.mapping(item, hp, K.RISK_NOTE)
+                if "date" not in h or "note" not in h:
+                    raise PlanFileError(
+                        f"{hp} needs a date and a note",
+                        where=self.at(item),
+                        fix="write {date: 2027-03-01, note: ...}",
+                    )
+                status = self.choice(h["status"], f"{hp} status", K.RISK_STATUSES) if "status" in h else None
+                risk.history.append(
+                    RiskNote(
+                        date=_as_day(self.date(h["date"], f"{hp} date")),
+                        note=self.text(h["note"], f"{hp} note"),
+                        status=status,
+                    )
+                )
+
+    def distribution(self, node: yaml.Node, path: str) -> Distribution | DistributionSpec:
+        if not isinstance(node, yaml.MappingNode):
+            return self.choice(node, path, K.DISTRIBUTIONS)  # type: ignore[return-value]
+        m = self.mapping(node, path, K.DISTRIBUTION)
+        if "type" not in m:
+            raise PlanFileError(
+                f"{path} has no type", where=self.at(node), fix="write {type: pert, lambda: 3}"
+            )
+        kind = self.choice(m["type"], f"{path} type", K.DISTRIBUTIONS)
+        lam = self.number(m["lambda"], f"{path} lambda", low=0, high=100) if "lambda" in m else None
+        weights: tuple[float, float, float] | None = None
+        if "weights" in m:
+            items = self.listing(m["weights"], f"{path} weights")
+            values = [self.fraction(item, f"{path} weights[{i}]") for i, item in enumerate(items)]
+            if len(values) != 3 or abs(sum(values) - 1) > 1e-6:
+                raise self.fail(
+                    m["weights"],
+                    f"{path} weights should be three probabilities that add up to 1",
+                    fix="write weights: [0.2, 0.5, 0.3] (optimistic, likely, pessimistic)",
+                    path=path,
+                )
+            weights = (values[0], values[1], values[2])
+        return DistributionSpec(type=kind, lam=lam, weights=weights)
+
+    def correlation(self, node: yaml.Node) -> list[Correlation]:
+        result: list[Correlation] = []
+        for i, item in enumerate(self.listing(node, "correlation")):
+            path = f"correlation[{i}]"
+            m = self.mapping(item, path, K.CORRELATION)
+            if "tasks" not in m or "rho" not in m:
+                raise PlanFileError(
+                    f"{path} needs tasks and rho",
+                    where=self.at(item, path),
+                    fix="write {tasks: [build, test], rho: 0.6}",
+                )
+            self.locations[path] = self.at(item, path)
+            tasks = self.strings(m["tasks"], f"{path} tasks")
+            if len(tasks) < 2:
+                raise self.fail(
+                    m["tasks"], f"{path} names fewer than two tasks", fix="name two tasks or more"
+                )
+            rho = self.number(m["rho"], f"{path} rho", low=-0.99, high=0.99)
+            result.append(Correlation(tasks=tasks, rho=rho))
         return result
 
     def amount_duration(self, node: yaml.Node, path: str) -> ThreePoint:

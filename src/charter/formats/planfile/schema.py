@@ -59,6 +59,9 @@ def plan_schema() -> dict[str, Any]:
     amount = _str(_AMOUNT)
     three_point = _str(r"^[^/]+/[^/]+/[^/]+$")
     links = {"type": "array", "items": _str(_LINK)}
+    rate = {"anyOf": [_str(r"^\d+(\.\d+)?\s*(/\s*(h|d|w|mo|use))?$"), {"type": "number"}]}
+    money = {"type": "number", "minimum": 0}
+    ev_method = {"enum": list(K.EV_METHODS)}
     calendar = _object(
         K.CALENDAR,
         {
@@ -94,6 +97,14 @@ def plan_schema() -> dict[str, Any]:
             "rate": {"anyOf": [_str(r"^\d+(\.\d+)?\s*(/\s*(h|d|w|mo|use))?$"), {"type": "number"}]},
             "overtime_rate": {"anyOf": [_str(r"^\d+(\.\d+)?\s*(/\s*(h|d|w|mo|use))?$"), {"type": "number"}]},
             "cost_per_use": {"type": "number", "minimum": 0},
+            "rates": {
+                "type": "array",
+                "items": _object(
+                    K.RATE_CHANGE,
+                    {"from": _date(), "rate": rate, "overtime_rate": rate, "cost_per_use": money},
+                    ["from"],
+                ),
+            },
             "skills": {"type": "array", "items": _str()},
             "email": _str(),
         },
@@ -109,6 +120,8 @@ def plan_schema() -> dict[str, Any]:
                     "work": duration,
                     "remaining": duration,
                     "contour": {"enum": list(K.CONTOURS)},
+                    "quantity": money,
+                    "cost": money,
                 },
                 ["resource"],
             ),
@@ -122,7 +135,20 @@ def plan_schema() -> dict[str, Any]:
             "duration": duration,
             "work": duration,
             "estimate": three_point,
-            "distribution": {"enum": list(K.DISTRIBUTIONS)},
+            "distribution": {
+                "anyOf": [
+                    {"enum": list(K.DISTRIBUTIONS)},
+                    _object(
+                        K.DISTRIBUTION,
+                        {
+                            "type": {"enum": list(K.DISTRIBUTIONS)},
+                            "lambda": {"type": "number", "minimum": 0},
+                            "weights": {"type": "array", "items": _fraction(), "minItems": 3, "maxItems": 3},
+                        },
+                        ["type"],
+                    ),
+                ]
+            },
             "milestone": {"type": "boolean"},
             "type": {"enum": list(K.TASK_TYPES)},
             "priority": {"type": "integer", "minimum": 0, "maximum": 1000},
@@ -140,7 +166,26 @@ def plan_schema() -> dict[str, Any]:
             "actual_start": _date(),
             "actual_finish": _date(),
             "remaining": duration,
+            "physical_complete": _fraction(),
+            "ev_method": ev_method,
+            "ev_milestones": {
+                "type": "array",
+                "items": _object(
+                    K.EV_MILESTONE,
+                    {"name": _str(), "weight": _fraction(), "done": _date()},
+                    ["name", "weight"],
+                ),
+            },
+            "fixed_cost": money,
+            "fixed_cost_accrual": {"enum": list(K.ACCRUALS)},
+            "cost_account": key,
+            "budget": money,
             "leveling_delay": amount,
+            "level": {"type": "boolean"},
+            "needs": {
+                "type": "array",
+                "items": _object(K.NEED, {"skill": _str(), "units": _fraction()}, ["skill"]),
+            },
             "splits": {
                 "type": "array",
                 "items": _object(K.SPLIT, {"after": amount, "pause": _str(_WORKING)}, ["after", "pause"]),
@@ -178,6 +223,30 @@ def plan_schema() -> dict[str, Any]:
             "category": _str(),
             "description": _str(),
             "tags": {"type": "array", "items": _str()},
+            "cause": _str(),
+            "event": _str(),
+            "effect": _str(),
+            "proximity": _date(),
+            "trigger": _str(),
+            "status": {"enum": list(K.RISK_STATUSES)},
+            "mitigation": _object(
+                K.MITIGATION,
+                {
+                    "action": _str(),
+                    "cost": {"anyOf": [{"type": "number"}, _str(r"^[\d.,_]+$")]},
+                    "probability": _fraction(),
+                    "delay": {"anyOf": [duration, three_point]},
+                    "cost_impact": {"anyOf": [{"type": "number"}, _str(r"^[\d.,_]+(/[\d.,_]+/[\d.,_]+)?$")]},
+                },
+            ),
+            "history": {
+                "type": "array",
+                "items": _object(
+                    K.RISK_NOTE,
+                    {"date": _date(), "note": _str(), "status": {"enum": list(K.RISK_STATUSES)}},
+                    ["date", "note"],
+                ),
+            },
         },
         ["key", "title", "probability"],
     )
@@ -215,6 +284,10 @@ def plan_schema() -> dict[str, Any]:
             "days_per_month": {"type": "number", "minimum": 1, "maximum": 31},
             "status_date": _date(),
             "currency": _str(),
+            "budget": money,
+            "management_reserve": money,
+            "contingency": money,
+            "ev_method": ev_method,
             "description": _str(),
             "extensions": {"type": "object"},
         },
@@ -237,7 +310,74 @@ def plan_schema() -> dict[str, Any]:
             },
             "tasks": {"type": "array", "items": {"$ref": "#/$defs/task"}},
             "risks": {"type": "array", "items": risk},
+            "correlation": {
+                "type": "array",
+                "items": _object(
+                    K.CORRELATION,
+                    {"tasks": {"type": "array", "items": key, "minItems": 2}, "rho": {"type": "number"}},
+                    ["tasks", "rho"],
+                ),
+            },
             "baselines": {"type": "array", "items": baseline},
+            "cost_accounts": {
+                "type": "object",
+                "propertyNames": {"pattern": K.KEY_PATTERN},
+                "additionalProperties": _object(K.COST_ACCOUNT, {"name": _str(), "owner": _str()}),
+            },
+            "time_entries": {
+                "type": "array",
+                "items": _object(
+                    K.TIME_ENTRY,
+                    {
+                        "person": _str(),
+                        "task": key,
+                        "date": _date(),
+                        "hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 24},
+                        "note": _str(),
+                    },
+                    ["person", "task", "date", "hours"],
+                ),
+            },
+            "expenses": {
+                "type": "array",
+                "items": _object(
+                    K.EXPENSE,
+                    {
+                        "task": key,
+                        "date": _date(),
+                        "amount": {"type": "number"},
+                        "account": key,
+                        "note": _str(),
+                    },
+                    ["task", "date", "amount"],
+                ),
+            },
+            "progress": {
+                "type": "array",
+                "items": _object(
+                    K.PROGRESS,
+                    {
+                        "date": _date(),
+                        "tasks": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "anyOf": [
+                                    _fraction(),
+                                    _object(
+                                        K.TASK_PROGRESS,
+                                        {
+                                            "percent_complete": _fraction(),
+                                            "physical_complete": _fraction(),
+                                            "remaining": duration,
+                                        },
+                                    ),
+                                ]
+                            },
+                        },
+                    },
+                    ["date"],
+                ),
+            },
         },
         ["charter", "project"],
     )

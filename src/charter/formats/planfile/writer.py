@@ -27,7 +27,9 @@ from charter.domain import (
     TimeRange,
 )
 from charter.domain.calendar import Weekday
+from charter.domain.risk import Correlation, Distribution, DistributionSpec, ThreePoint
 from charter.domain.values import format_number, format_percent, format_time_ranges
+from charter.formats.planfile import costs as money
 from charter.formats.planfile.keys import LINK_KEYS
 from charter.gcpause import paused_gc
 
@@ -95,8 +97,11 @@ def dump_plan(plan: Plan) -> str:
         doc["tasks"] = [_task(t) for t in plan.tasks]
     if plan.risks:
         doc["risks"] = [_risk(r) for r in plan.risks]
+    if plan.correlation:
+        doc["correlation"] = [_correlation(c) for c in plan.correlation]
     if plan.baselines:
         doc["baselines"] = [_baseline(b) for b in plan.baselines]
+    money.write_sections(plan, doc, _Flow)
     with paused_gc():
         return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_FLOW_WIDTH + 20)
 
@@ -147,6 +152,7 @@ def _project(project: Project) -> dict[str, Any]:
         value = getattr(project, field)
         if value is not None:
             out[field] = value
+    money.write_project(project, out)
     if project.extensions:
         out["extensions"] = project.extensions
     return out
@@ -213,11 +219,17 @@ def _resource(resource: Resource) -> dict[str, Any]:
         out["skills"] = _FlowList(resource.skills)
     if resource.email:
         out["email"] = resource.email
+    money.write_resource(resource, out, _Flow)
     return out
 
 
 def _assignment(assignment: Assignment) -> Any:
-    if assignment.work is None and assignment.remaining is None and assignment.contour is None:
+    if (
+        assignment.work is None
+        and assignment.remaining is None
+        and assignment.contour is None
+        and money.assignment_is_plain(assignment)
+    ):
         if assignment.units is None:
             return assignment.resource
         return f"{assignment.resource} {format_percent(assignment.units)}"
@@ -230,6 +242,7 @@ def _assignment(assignment: Assignment) -> Any:
         out["remaining"] = str(assignment.remaining)
     if assignment.contour is not None:
         out["contour"] = assignment.contour
+    money.write_assignment(assignment, out)
     return _Flow(out)
 
 
@@ -244,7 +257,7 @@ def _task(task: Task) -> dict[str, Any]:
     if task.estimate is not None:
         out["estimate"] = str(task.estimate)
     if task.distribution is not None:
-        out["distribution"] = task.distribution
+        out["distribution"] = _distribution(task.distribution)
     if task.milestone:
         out["milestone"] = True
     if task.type is not None:
@@ -270,6 +283,13 @@ def _task(task: Task) -> dict[str, Any]:
         out["remaining"] = str(task.remaining)
     if task.leveling_delay is not None:
         out["leveling_delay"] = str(task.leveling_delay)
+    if not task.level:
+        out["level"] = False
+    if task.needs:
+        out["needs"] = _FlowList(
+            _Flow({"skill": n.skill, "units": n.units} if n.units != 1 else {"skill": n.skill})
+            for n in task.needs
+        )
     if task.splits:
         out["splits"] = _FlowList(_Flow({"after": str(s.after), "pause": str(s.pause)}) for s in task.splits)
     if task.resources:
@@ -293,6 +313,7 @@ def _task(task: Task) -> dict[str, Any]:
         value = getattr(task, field)
         if value is not None:
             out[field] = _date(value)
+    money.write_task(task, out, _Flow)
     if task.extensions:
         out["extensions"] = task.extensions
     if task.tasks:
@@ -319,7 +340,55 @@ def _risk(risk: Risk) -> dict[str, Any]:
             out[field] = value
     if risk.tags:
         out["tags"] = _FlowList(risk.tags)
+    _risk_register(risk, out)
     return out
+
+
+def _three_point(amount: ThreePoint) -> str:
+    return str(amount.likely) if amount.optimistic == amount.likely == amount.pessimistic else str(amount)
+
+
+def _risk_register(risk: Risk, out: dict[str, Any]) -> None:
+    for field in ("cause", "event", "effect", "trigger", "status"):
+        value = getattr(risk, field)
+        if value is not None:
+            out[field] = value
+    if risk.proximity is not None:
+        out["proximity"] = risk.proximity
+    m = risk.mitigation
+    if m is not None:
+        mitigation: dict[str, Any] = {}
+        if m.action is not None:
+            mitigation["action"] = m.action
+        if m.cost:
+            mitigation["cost"] = format_number(m.cost)
+        if m.probability is not None:
+            mitigation["probability"] = format_percent(m.probability)
+        if m.delay is not None:
+            mitigation["delay"] = _three_point(m.delay)
+        if m.cost_impact is not None:
+            mitigation["cost_impact"] = str(m.cost_impact)
+        out["mitigation"] = _Flow(mitigation)
+    if risk.history:
+        out["history"] = [
+            _Flow({"date": h.date, "note": h.note} | ({"status": h.status} if h.status else {}))
+            for h in risk.history
+        ]
+
+
+def _distribution(spec: Distribution | DistributionSpec) -> Any:
+    if not isinstance(spec, DistributionSpec):
+        return spec
+    out: dict[str, Any] = {"type": spec.type}
+    if spec.lam is not None:
+        out["lambda"] = spec.lam
+    if spec.weights is not None:
+        out["weights"] = _FlowList(list(spec.weights))
+    return _Flow(out)
+
+
+def _correlation(group: Correlation) -> Any:
+    return _Flow({"tasks": _FlowList(group.tasks), "rho": group.rho})
 
 
 def _baseline(baseline: Baseline) -> dict[str, Any]:

@@ -9,10 +9,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from charter.domain import Plan
-from charter.errors import InvalidChangeError, Location, PlanFileError
+from charter.errors import Location, PlanFileError
 from charter.formats.mspdi import dump_mspdi, parse_mspdi
 from charter.formats.planfile import dump_plan, parse_plan
-from charter.formats.planfile.reader import parse_date
 from charter.services import Actor, Services
 from charter.web.api.models import (
     AuditOut,
@@ -24,7 +23,7 @@ from charter.web.api.models import (
     ScheduleOut,
 )
 from charter.web.api.plan_models import CriticalOut, SettingsOut, VisibilityBody
-from charter.web.deps import ActorDep, IfMatchDep, ServicesDep, SettingsDep, etag, version_of
+from charter.web.deps import ActorDep, IfMatchDep, ServicesDep, SettingsDep, StatusDateDep, etag, version_of
 from charter.web.errors import ERROR_RESPONSES, RequestTooLargeError, UnsupportedMediaTypeError
 
 router = APIRouter(prefix="/projects", tags=["projects"], responses=ERROR_RESPONSES)
@@ -190,17 +189,9 @@ def get_schedule(
     key: str,
     services: ServicesDep,
     actor: ActorDep,
-    status_date: Annotated[str | None, Query(description="Schedule as of this date (YYYY-MM-DD).")] = None,
+    status: StatusDateDep,
 ) -> Response:
     """The schedule, exactly as `charter schedule --json` prints it."""
-    status = None
-    if status_date is not None:
-        try:
-            status = parse_date(status_date)
-        except ValueError as exc:
-            raise InvalidChangeError(
-                f"status_date: {exc}", where=Location(path="status_date"), fix="write it like 2027-02-15"
-            ) from None
     return Response(services.projects.schedule_json(actor, key, status), media_type="application/json")
 
 

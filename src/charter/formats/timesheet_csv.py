@@ -1,9 +1,10 @@
-"""Time entries from CSV: ``person,task,date,hours,note`` with a header line.
+"""Time sheets from CSV: a header line naming ``person,task,date,hours,note`` (any order; ``note``
+may be left out, and ``person`` too where whoever imports is the person), then one line per
+entry — the columns of the plan file's ``time_entries`` and of the team server's time entries.
 
-The header names the columns (in any order; ``person`` and ``note`` may be left out, the person
-then being whoever imports). Every value error is reported with its line and column (the
-column's number, as a spreadsheet counts them, and its name); nothing is imported unless every
-line is right.
+Every wrong value is reported with file, line and column (the column's number, as a spreadsheet
+counts them, and its name), the first one with how many more lines are wrong; nothing is read
+unless every line is right.
 """
 
 from __future__ import annotations
@@ -11,43 +12,77 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
+from charter.domain.cost import TimeEntry
 from charter.errors import ImportFileError, Location, did_you_mean
-from charter.store import NewTimeEntry
 
 COLUMNS = ("person", "task", "date", "hours", "note")
-REQUIRED = ("task", "date", "hours")
+MAX_HOURS = 24
+
+
+def minutes_of(hours: float | int | str) -> int:
+    """Hours as whole minutes (rounded to the nearest); ValueError saying why they cannot be."""
+    try:
+        value = float(hours)
+    except ValueError:
+        raise ValueError(f"'{hours}' is not a number of hours") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_HOURS:
+        raise ValueError(f"{hours} hours is not more than 0 and at most {MAX_HOURS}")
+    minutes = round(value * 60)
+    if minutes == 0:
+        raise ValueError(f"{hours} hours is less than a minute")
+    return minutes
 
 
 @dataclass(frozen=True, slots=True)
-class CsvEntry:
+class TimesheetLine:
     line: int
-    entry: NewTimeEntry
+    entry: TimeEntry
 
 
 @dataclass(frozen=True, slots=True)
-class TimeCsv:
-    entries: list[CsvEntry]
+class Timesheet:
+    lines: list[TimesheetLine]
     columns: dict[str, int]
     """Column name -> its 1-based number in the file."""
     source: str
+
+    @property
+    def entries(self) -> list[TimeEntry]:
+        return [line.entry for line in self.lines]
 
     def locate(self, index: int, field: str) -> Location:
         """Where the value of ``field`` of entry ``index`` is (hours for the time, whatever unit)."""
         name = "hours" if field == "minutes" else field
         return Location(
-            file=self.source, line=self.entries[index].line, column=self.columns.get(name), path=name
+            file=self.source, line=self.lines[index].line, column=self.columns.get(name), path=name
         )
 
 
-def parse_time_csv(
-    data: bytes, source: str, default_person: str | None, minutes_of: Callable[[str], int]
-) -> TimeCsv:
-    """Read every line; ImportFileError for the first wrong one (saying how many more there are).
+def load_timesheet(path: str | Path) -> list[TimeEntry]:
+    """The entries of a time-sheet file whose every line names its person."""
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(
+            f"cannot read {file}: {exc.strerror}", fix="check the path of the time-sheet CSV file"
+        ) from exc
+    return parse_timesheet(data, str(file))
 
-    ``minutes_of`` turns an hours value into minutes or raises ValueError saying why it cannot.
+
+def parse_timesheet(data: bytes, source: str = "<csv>") -> list[TimeEntry]:
+    """The entries of a time sheet whose every line names its person."""
+    return read_timesheet(data, source).entries
+
+
+def read_timesheet(data: bytes, source: str, default_person: str | None = None) -> Timesheet:
+    """Every line of the time sheet; ImportFileError for the first wrong one.
+
+    With ``default_person`` the ``person`` column may be left out, or a line's person left blank.
     """
     try:
         text = data.decode("utf-8-sig")
@@ -59,7 +94,7 @@ def parse_time_csv(
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[ImportFileError] = []
-    entries: list[CsvEntry] = []
+    lines: list[TimesheetLine] = []
     columns: dict[str, int] = {}
     start = 1
     try:
@@ -68,13 +103,13 @@ def parse_time_csv(
             if not any(value.strip() for value in record):
                 continue
             if not columns:
-                columns = _header(record, source, line)
+                columns = _header(record, source, line, person_required=default_person is None)
                 continue
-            read = _entry(record, columns, source, line, default_person, minutes_of)
+            read = _entry(record, columns, source, line, default_person)
             if isinstance(read, ImportFileError):
                 problems.append(read)
             else:
-                entries.append(CsvEntry(line, read))
+                lines.append(TimesheetLine(line, read))
     except csv.Error as exc:
         problems.append(
             ImportFileError(
@@ -95,26 +130,19 @@ def parse_time_csv(
             more = len(problems) - 1
             first.what += f" (and {more} more line{'s' if more > 1 else ''} with problems)"
         raise first
-    if not entries:
-        raise ImportFileError(
-            "the CSV file holds no time entries, only its header",
-            where=Location(file=source, line=1),
-            fix="add one line per entry below the header",
-        )
-    return TimeCsv(entries, columns, source)
+    return Timesheet(lines, columns, source)
 
 
-def _header(record: list[str], source: str, line: int) -> dict[str, int]:
+def _header(record: list[str], source: str, line: int, *, person_required: bool) -> dict[str, int]:
     columns: dict[str, int] = {}
     for number, raw in enumerate(record, start=1):
         name = raw.strip().lower()
         where = Location(file=source, line=line, column=number)
         if name not in COLUMNS:
-            hint = did_you_mean(name, COLUMNS)
             raise ImportFileError(
                 f"column {number} is named '{raw}', which is not a time entry column",
                 where=where,
-                fix=hint or f"name the columns {', '.join(COLUMNS)}",
+                fix=did_you_mean(name, COLUMNS) or f"name the columns {', '.join(COLUMNS)}",
             )
         if name in columns:
             raise ImportFileError(
@@ -123,7 +151,8 @@ def _header(record: list[str], source: str, line: int) -> dict[str, int]:
                 fix="keep one of them",
             )
         columns[name] = number
-    missing = [name for name in REQUIRED if name not in columns]
+    required = ("person", "task", "date", "hours") if person_required else ("task", "date", "hours")
+    missing = [name for name in required if name not in columns]
     if missing:
         raise ImportFileError(
             f"the header has no column '{missing[0]}'",
@@ -134,13 +163,8 @@ def _header(record: list[str], source: str, line: int) -> dict[str, int]:
 
 
 def _entry(
-    record: list[str],
-    columns: dict[str, int],
-    source: str,
-    line: int,
-    default_person: str | None,
-    minutes_of: Callable[[str], int],
-) -> NewTimeEntry | ImportFileError:
+    record: list[str], columns: dict[str, int], source: str, line: int, default_person: str | None
+) -> TimeEntry | ImportFileError:
     if len(record) != len(columns):
         return ImportFileError(
             f"line {line} has {len(record)} values, the header names {len(columns)} columns",
@@ -170,6 +194,6 @@ def _entry(
         minutes = minutes_of(values["hours"])
     except ValueError as exc:
         return problem("hours", str(exc), "write the hours as a number like 1.5, more than 0 and at most 24")
-    return NewTimeEntry(
+    return TimeEntry(
         person=person, task=values["task"], date=date, minutes=minutes, note=values.get("note", "")
     )

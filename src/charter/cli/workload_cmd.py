@@ -1,0 +1,108 @@
+"""`charter workload`: resource load per day or week, over-allocations as a heat map."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from charter.cli.common import JsonOpt, PlanArg, StatusDateOpt, load_and_schedule
+from charter.cli.render import out, print_json
+from charter.engine.workload import Period, Workload, workload
+from charter.errors import CharterError
+
+ByOpt = Annotated[str, typer.Option("--by", help="Period of each column: day or week.")]
+
+
+def workload_command(
+    plan: PlanArg, by: ByOpt = "week", json: JsonOpt = False, status_date: StatusDateOpt = None
+) -> None:
+    """Show each resource's load per period and highlight over-allocation.
+
+    Each cell is the share of the resource's available time its tasks book in that period;
+    a red cell is over-allocated: at some moment the resource works on more than its maximum
+    units. `charter level PLAN` proposes how to resolve it.
+
+    Example: `charter workload examples/analytics-platform.yaml --by day`
+    """
+    if by not in ("day", "week"):
+        raise CharterError(f"--by: unknown period '{by}'", fix="use --by day or --by week")
+    period: Period = "day" if by == "day" else "week"
+    _, result = load_and_schedule(plan, status_date)
+    load = workload(result, by=period)
+    if json:
+        print_json(document(load, period))
+        return
+    if not load.resources:
+        out.print("No work resources in this plan.")
+        return
+    out.print(heat_map(load, period))
+    over = load.overallocated
+    if over.any():
+        names = [load.resources[r] for r in range(len(load.resources)) if over[r].any()]
+        out.print(
+            f"[bold red]over-allocated:[/] {', '.join(names)} in {int(over.sum())} {period}(s); "
+            "`charter level` proposes a levelled schedule"
+        )
+    else:
+        out.print("[green]no over-allocation[/]")
+
+
+def _percent(value: float) -> float | None:
+    return None if math.isinf(value) else round(100 * value, 1)
+
+
+def document(load: Workload, period: Period) -> dict[str, object]:
+    share = load.load
+    over = load.overallocated
+    return {
+        "by": period,
+        "periods": [d.isoformat() for d in load.days],
+        "resources": {
+            key: {
+                "max_units": load.capacity[r],
+                "load_percent": [_percent(float(v)) for v in share[r]],
+                "booked_hours": [round(float(v) / 60, 2) for v in load.booked[r]],
+                "available_hours": [round(float(v) / 60, 2) for v in load.available[r]],
+                "peak_units": [round(float(v), 3) for v in load.peak[r]],
+                "overallocated": [bool(v) for v in over[r]],
+            }
+            for r, key in enumerate(load.resources)
+        },
+        "overallocated": bool(over.any()),
+    }
+
+
+def _cell(share: float, over: bool) -> Text:
+    if share == 0 and not over:
+        return Text("·", style="dim")
+    label = "off!" if math.isinf(share) else f"{round(100 * share)}"
+    if over:
+        return Text(label, style="bold white on red")
+    if share >= 0.8:
+        return Text(label, style="black on yellow")
+    return Text(label, style="black on green")
+
+
+def heat_map(load: Workload, period: Period) -> Table:
+    table = Table(
+        title=f"Load per {period} (% of available time; red: over-allocated)",
+        title_justify="left",
+        header_style="bold",
+        pad_edge=False,
+        padding=(0, 0),
+    )
+    table.add_column("Resource", no_wrap=True)
+    for day in load.days:
+        table.add_column(day.strftime("%d.%m"), justify="right", no_wrap=True, min_width=5)
+    share = load.load
+    over = load.overallocated
+    for r, key in enumerate(load.resources):
+        table.add_row(
+            f"{key} ({round(100 * load.capacity[r])}%) ",
+            *[_cell(float(share[r, p]), bool(over[r, p])) for p in range(len(load.days))],
+        )
+    return table

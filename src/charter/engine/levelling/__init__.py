@@ -1,0 +1,1 @@
+"""Resource levelling: the problem, the fast heuristic, and (through an adapter) the exact solver."""

@@ -1,0 +1,96 @@
+"""Analyses over the API: the same documents as the commands print, with what the team logged on
+the server counted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from charter.cli.app import main
+
+Auth = Callable[[str], dict[str, str]]
+EXAMPLE = Path(__file__).parents[2] / "examples" / "crm-upgrade.yaml"
+
+
+def cli_json(capsys: Any, *args: str) -> Any:
+    assert main(list(args)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_earned_value_is_the_commands_and_counts_time_logged_on_the_server(
+    client: TestClient, auth: Auth, tmp_path: Path, capsys: Any
+) -> None:
+    created = client.post(
+        "/api/v1/projects",
+        content=EXAMPLE.read_bytes(),
+        headers={"Content-Type": "application/yaml", **auth("owner")},
+    )
+    assert created.status_code == 201, created.text
+    evm = f"/api/v1/projects/{created.json()['key']}/evm"
+
+    api = client.get(evm, headers=auth("owner")).json()
+    assert api == cli_json(capsys, "evm", str(EXAMPLE), "--json")
+    assert (api["status_date"], api["currency"]) == ("2027-04-16", "EUR")
+    assert (round(api["spi"], 3), round(api["cpi"], 3)) == (0.799, 0.812)  # as the README shows
+
+    logged = client.post(
+        f"{evm.removesuffix('/evm')}/time-entries",
+        json={"person": "dev1", "task": "migrate", "date": "2027-04-10", "hours": 6, "note": "weekend run"},
+        headers=auth("owner"),
+    )
+    assert logged.status_code == 201, logged.text
+    sheet = tmp_path / "server.csv"
+    sheet.write_text("person,task,date,hours,note\ndev1,migrate,2027-04-10,6,weekend run\n")
+    after = client.get(evm, headers=auth("owner")).json()
+    assert after == cli_json(capsys, "evm", str(EXAMPLE), "--entries", str(sheet), "--json")
+    assert after["ac"] > api["ac"] and after["ev"] == api["ev"] and after["bac"] == api["bac"]
+
+
+def test_earned_value_by_month_from_a_stakeholders_view(client: TestClient, auth: Auth) -> None:
+    created = client.post(
+        "/api/v1/projects",
+        content=EXAMPLE.read_bytes(),
+        headers={"Content-Type": "application/yaml", **auth("owner")},
+    )
+    key = created.json()["key"]
+    assert client.get(f"/api/v1/projects/{key}/evm", headers=auth("stakeholder")).status_code == 404
+    assert client.put(
+        f"/api/v1/projects/{key}/members/stakeholder",
+        json={"role": "stakeholder"},
+        headers={"If-None-Match": "*", **auth("owner")},
+    ).status_code in (200, 201)
+    monthly = client.get(
+        f"/api/v1/projects/{key}/evm?period=month&status_date=2027-03-31", headers=auth("stakeholder")
+    )
+    assert monthly.status_code == 200, monthly.text
+    document = monthly.json()
+    assert document["period"] == "month" and document["status_date"] == "2027-03-31"
+    march, april = document["periods"][:2]
+    assert (march["period"], april["period"]) == ("2027-03-31", "2027-04-30")
+    assert march["ev"] is not None and april["ev"] is None  # nothing earned after the status date
+    bad = client.get(f"/api/v1/projects/{key}/evm?status_date=31.03.2027", headers=auth("owner"))
+    assert bad.status_code == 422 and "status_date" in bad.json()["what"]
+
+
+def test_the_risk_forecast_is_the_commands_for_the_same_seed(
+    client: TestClient, auth: Auth, capsys: Any
+) -> None:
+    example = EXAMPLE.with_name("data-centre-exit.yaml")
+    created = client.post(
+        "/api/v1/projects",
+        content=example.read_bytes(),
+        headers={"Content-Type": "application/yaml", **auth("owner")},
+    )
+    assert created.status_code == 201, created.text
+    risk = f"/api/v1/projects/{created.json()['key']}/risk"
+    api = client.get(f"{risk}?iterations=400&seed=7", headers=auth("owner")).json()
+    assert api == cli_json(capsys, "risk", str(example), "--iterations", "400", "--seed", "7", "--json")
+    finish = api["finish"]
+    assert finish["p10"] <= finish["p50"] <= finish["p80"] <= finish["p90"]
+    assert api["risks"] and all(0 <= v <= 1 for v in api["criticality"].values())
+    too_many = client.get(f"{risk}?iterations=1000000", headers=auth("owner"))
+    assert too_many.status_code == 422
