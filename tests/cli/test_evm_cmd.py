@@ -185,3 +185,24 @@ def test_without_a_baseline_the_report_says_so(capsys: pytest.CaptureFixture[str
     document = json.loads(out)
     assert document["baseline"] is None and document["bac"] == 4000 and document["pv"] == 2400
     assert document["ev"] == 0 and document["ac"] == 0 and document["cpi"] is None
+
+
+def test_expenses_from_a_spreadsheet_add_to_the_actual_cost_up_to_the_status_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = Path(__file__).parents[2] / "examples" / "crm-upgrade.yaml"
+    assert main(["evm", str(example), "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    spend = tmp_path / "spend.csv"
+    spend.write_text(
+        "task,date,amount,account,note\n"
+        "migrate,2027-04-12,800,hardware,Spare disks\n"
+        "migrate,2027-05-03,5000,hardware,After the status date\n"
+    )
+    assert main(["evm", str(example), "--expenses", str(spend), "--json"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert after["ac"] == pytest.approx(before["ac"] + 800, abs=0.01)
+    assert (after["ev"], after["pv"], after["bac"]) == (before["ev"], before["pv"], before["bac"])
+    spend.write_text("task,date,amount\nbuild,2027-04-12,800\n")  # a summary task
+    assert main(["evm", str(example), "--expenses", str(spend)]) == 2
+    assert "spend.csv:2:1" in capsys.readouterr().err

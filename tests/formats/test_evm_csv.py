@@ -26,7 +26,7 @@ def test_a_time_sheet_reads_the_servers_columns_in_any_order() -> None:
         ("person,task,date,hours\nalice,build,15.02.2027,8\n", 2, 3, "is not a date"),
         ("person,task,date,hours\nalice,build,2027-02-15,25\n", 2, 4, "at most 24"),
         ("person,task,date,hours\nalice,,2027-02-15,8\n", 2, 2, "no task"),
-        ("person,task,date,hour\n", 1, 4, "not a time entry column"),
+        ("person,task,date,hour\n", 1, 4, "a time entry has no such field"),
         ("person,task,date,hours\nalice,build,2027-02-15\n", 2, None, "has 3 values"),
     ],
 )

@@ -171,7 +171,7 @@ def test_a_csv_without_person_is_the_importers_time(services: Services) -> None:
         ),
         (b"person,task,date,hours\nnobody,build,2027-02-01,1\n", 2, 1, "neither a user nor a resource"),
         (b"person,task,date,hours\nmember,build,2027-02-01\n", 2, None, "has 3 values"),
-        (b"person,task,day,hours\n", 1, 3, "not a time entry column"),
+        (b"person,task,day,hours\n", 1, 3, "a time entry has no such field"),
         (b"person,task,date,hours\n\nmember,,2027-02-01,1\n", 3, 2, "no task is given"),
     ],
 )

@@ -51,6 +51,12 @@ def evm_command(
             "--entries", metavar="CSV", help="Time sheets to add (person,task,date,hours,note); repeatable."
         ),
     ] = None,
+    expenses: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--expenses", metavar="CSV", help="Expenses to add (task,date,amount,account,note); repeatable."
+        ),
+    ] = None,
     json: JsonOpt = False,
     plot: Annotated[
         Path | None,
@@ -96,6 +102,12 @@ def evm_command(
             f"{plan} has no baseline {baseline} (saved: {saved})",
             fix=f"save it with `charter baseline save {plan} --index {baseline}`, or pick a saved one",
         )
+    if expenses:
+        from charter.formats.expense_csv import load_expenses
+
+        leaves = {task.key for task in loaded.walk() if not task.tasks}
+        spent = [expense for file in expenses for expense in load_expenses(file, leaves)]
+        loaded = loaded.model_copy(update={"expenses": [*loaded.expenses, *spent]})
     extra = []
     if entries:
         from charter.formats.timesheet_csv import load_timesheet
