@@ -16,6 +16,18 @@ Auth = Callable[[str], dict[str, str]]
 EXAMPLE = Path(__file__).parents[2] / "examples" / "crm-upgrade.yaml"
 
 
+def created_from(client: TestClient, auth: Auth, plan: Path) -> str:
+    """The key of a new project made by 'owner' from a plan file."""
+    created = client.post(
+        "/api/v1/projects",
+        content=plan.read_bytes(),
+        headers={"Content-Type": "application/yaml", **auth("owner")},
+    )
+    assert created.status_code == 201, created.text
+    key: str = created.json()["key"]
+    return key
+
+
 def cli_json(capsys: Any, *args: str) -> Any:
     assert main(list(args)) == 0
     return json.loads(capsys.readouterr().out)
@@ -24,13 +36,7 @@ def cli_json(capsys: Any, *args: str) -> Any:
 def test_earned_value_is_the_commands_and_counts_time_logged_on_the_server(
     client: TestClient, auth: Auth, tmp_path: Path, capsys: Any
 ) -> None:
-    created = client.post(
-        "/api/v1/projects",
-        content=EXAMPLE.read_bytes(),
-        headers={"Content-Type": "application/yaml", **auth("owner")},
-    )
-    assert created.status_code == 201, created.text
-    evm = f"/api/v1/projects/{created.json()['key']}/evm"
+    evm = f"/api/v1/projects/{created_from(client, auth, EXAMPLE)}/evm"
 
     api = client.get(evm, headers=auth("owner")).json()
     assert api == cli_json(capsys, "evm", str(EXAMPLE), "--json")
@@ -51,12 +57,7 @@ def test_earned_value_is_the_commands_and_counts_time_logged_on_the_server(
 
 
 def test_earned_value_by_month_from_a_stakeholders_view(client: TestClient, auth: Auth) -> None:
-    created = client.post(
-        "/api/v1/projects",
-        content=EXAMPLE.read_bytes(),
-        headers={"Content-Type": "application/yaml", **auth("owner")},
-    )
-    key = created.json()["key"]
+    key = created_from(client, auth, EXAMPLE)
     assert client.get(f"/api/v1/projects/{key}/evm", headers=auth("stakeholder")).status_code == 404
     assert client.put(
         f"/api/v1/projects/{key}/members/stakeholder",
@@ -80,13 +81,7 @@ def test_the_risk_forecast_is_the_commands_for_the_same_seed(
     client: TestClient, auth: Auth, capsys: Any
 ) -> None:
     example = EXAMPLE.with_name("data-centre-exit.yaml")
-    created = client.post(
-        "/api/v1/projects",
-        content=example.read_bytes(),
-        headers={"Content-Type": "application/yaml", **auth("owner")},
-    )
-    assert created.status_code == 201, created.text
-    risk = f"/api/v1/projects/{created.json()['key']}/risk"
+    risk = f"/api/v1/projects/{created_from(client, auth, example)}/risk"
     api = client.get(f"{risk}?iterations=400&seed=7", headers=auth("owner")).json()
     assert api == cli_json(capsys, "risk", str(example), "--iterations", "400", "--seed", "7", "--json")
     finish = api["finish"]

@@ -3,17 +3,20 @@ one record per line — and errors that say file, line and column, the first one
 more lines are wrong, so that a spreadsheet is fixed in one pass and nothing is half read.
 
 Each reader (time sheets, expenses) turns the table's rows into its own values with
-:meth:`CsvTable.problem` for what is wrong, and :func:`raise_first` once all rows are seen.
+:meth:`CsvTable.convert`, saying what is wrong in a row with :meth:`CsvTable.problem`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from charter.errors import ImportFileError, Location, did_you_mean
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,20 @@ class CsvTable:
 
     def locate(self, line: int, name: str) -> Location:
         return Location(file=self.source, line=line, column=self.columns.get(name), path=name)
+
+    def convert(self, read: Callable[[CsvRow], T | ImportFileError]) -> list[tuple[int, T]]:
+        """(line, value) of every row ``read`` turns into a value; the first problem (of the
+        table's or of ``read``'s) raised when there is any."""
+        problems = list(self.problems)
+        values: list[tuple[int, T]] = []
+        for row in self.rows:
+            value = read(row)
+            if isinstance(value, ImportFileError):
+                problems.append(value)
+            else:
+                values.append((row.line, value))
+        raise_first(problems)
+        return values
 
 
 def read_csv_table(

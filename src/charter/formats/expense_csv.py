@@ -11,7 +11,7 @@ from pathlib import Path
 
 from charter.domain.cost import Expense
 from charter.errors import ImportFileError, did_you_mean
-from charter.formats.csv_table import CsvRow, CsvTable, raise_first, read_csv_table
+from charter.formats.csv_table import CsvRow, CsvTable, read_csv_table
 from charter.formats.timesheet_csv import read_date
 
 COLUMNS = ("task", "date", "amount", "account", "note")
@@ -33,16 +33,7 @@ def parse_expenses(data: bytes, source: str = "<csv>", tasks: Collection[str] | 
     """The expenses of the file; with ``tasks`` (the keys money may be booked to: the plan's
     tasks without sub-tasks), an expense on any other task is an error at its line."""
     table = read_csv_table(data, source, columns=COLUMNS, required=REQUIRED, what="an expense")
-    problems = list(table.problems)
-    expenses: list[Expense] = []
-    for row in table.rows:
-        read = _expense(table, row, tasks)
-        if isinstance(read, ImportFileError):
-            problems.append(read)
-        else:
-            expenses.append(read)
-    raise_first(problems)
-    return expenses
+    return [expense for _, expense in table.convert(lambda row: _expense(table, row, tasks))]
 
 
 def _expense(table: CsvTable, row: CsvRow, tasks: Collection[str] | None) -> Expense | ImportFileError:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from charter.domain.cost import TimeEntry
 from charter.errors import ImportFileError, Location
-from charter.formats.csv_table import CsvRow, CsvTable, raise_first, read_csv_table
+from charter.formats.csv_table import CsvRow, CsvTable, read_csv_table
 
 COLUMNS = ("person", "task", "date", "hours", "note")
 MAX_HOURS = 24
@@ -87,15 +87,10 @@ def read_timesheet(data: bytes, source: str, default_person: str | None = None) 
         ("task", "date", "hours") if default_person is not None else ("person", "task", "date", "hours")
     )
     table = read_csv_table(data, source, columns=COLUMNS, required=required, what="a time entry")
-    problems = list(table.problems)
-    lines: list[TimesheetLine] = []
-    for row in table.rows:
-        read = _entry(table, row, default_person)
-        if isinstance(read, ImportFileError):
-            problems.append(read)
-        else:
-            lines.append(TimesheetLine(row.line, read))
-    raise_first(problems)
+    lines = [
+        TimesheetLine(line, entry)
+        for line, entry in table.convert(lambda row: _entry(table, row, default_person))
+    ]
     return Timesheet(lines, table.columns, source)
 
 
