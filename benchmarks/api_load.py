@@ -10,14 +10,16 @@ or a throwaway server, see ``_postgres.py``) it
    ``_plans.py``: 10,000 tasks, summaries, ~2 links per task, 60 resources on most leaves) and
    makes every client's user a member;
 4. runs the clients (threads, one keep-alive connection and one token each) for a fixed duration
-   or number of requests. Each picks, per request: GET a task (40 %), a page of tasks (15 %,
-   when the API has ``GET /projects/{key}/tasks``), the project summary (8 %), the members
+   or number of requests, each pausing a random 0.2 s on average between requests (``--think``;
+   ``--think 0`` measures capacity instead). Each picks, per request: GET a task (40 %), a page
+   of tasks (15 %, when the API has ``GET /projects/{key}/tasks``), the project summary (8 %), the members
    (7 %), the schedule (2 %) or a PATCH of a leaf task (28 %). A PATCH quotes the ETag of the
    client's last read of that task (reading it first when it has none); half of the PATCHes
    go to a shared set of 200 "hot" tasks, so that clients sometimes collide: a 412 is answered
    by reading the task again and retrying, and is counted apart, not as an error.
 
-It prints, per backend: requests and throughput, p50/p95/p99/max latency per kind of request,
+It prints, per backend: requests and throughput, the CPU each request cost the server, its
+schedule workers, the database server and the clients, p50/p95/p99/max latency per kind of request,
 for the plain reads together, the computed view (schedule) and the writes, then PASS/FAIL against
 p95 read <= 100 ms, p95 write <= 150 ms and zero errors. An error is any 5xx, any transport
 error (refused, reset, timed out) and any other answer the benchmark did not expect (its
@@ -76,6 +78,11 @@ READ_P95_MS = 100.0
 WRITE_P95_MS = 150.0
 HOT_TASKS = 200
 MAX_RETRIES = 5
+THINK_S = 0.2
+"""A client's mean pause between requests: each of the 20 clients then sends about four requests a
+second, some 80 in all — more than twenty people at work send. Without any pause, 20 clients make
+a closed loop whose latency is set by capacity alone (Little's law: latency = clients /
+throughput), so that p95 <= 100 ms would need several hundred requests a second on two cores."""
 TIMEOUT_S = 60.0
 
 PLAIN_READS = ("task", "tasks page", "summary", "members")
@@ -488,6 +495,7 @@ class Result:
     backend: str
     where: str
     clients: int
+    think: float
     tasks: int
     seconds: float
     create_seconds: float
@@ -550,8 +558,9 @@ def run_backend(
     for record in records:
         total.merge(record)
     return Result(
-        backend, where, args.clients, len(workload.tasks), seconds, create_seconds, total, rss, profile, cpu
-    )
+        backend, where, args.clients, args.think, len(workload.tasks), seconds, create_seconds, total, rss,
+        profile, cpu,
+    )  # fmt: skip
 
 
 def warm_up(server: Server, token: str, workload: Workload) -> None:
@@ -653,7 +662,12 @@ def report(result: Result) -> bool:
     print(f"\n== {result.backend} ({result.where}) ==")
     print(
         f"  project of {result.tasks:,} tasks created through the API in {result.create_seconds:.1f} s; "
-        f"{result.clients} clients"
+        f"{result.clients} clients, "
+        + (
+            f"each pausing {result.think:g} s on average between requests"
+            if result.think
+            else "without pauses"
+        )
     )
     print(
         f"  {requests:,} requests in {result.seconds:.1f} s = {requests / result.seconds:,.0f} requests/s"
@@ -722,9 +736,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--think",
         type=float,
-        default=0.0,
-        help="mean pause of each client between requests, in seconds (exponential; default 0: every "
-        "client fires its next request as soon as the last is answered, a stress test of capacity)",
+        default=THINK_S,
+        help=f"mean pause of each client between requests, in seconds (exponential; default {THINK_S}: "
+        "about 4 requests a second per client). 0: every client fires its next request as soon as "
+        "the last is answered, which measures capacity rather than latency",
     )
     parser.add_argument(
         "--skip",
