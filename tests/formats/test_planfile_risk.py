@@ -83,3 +83,65 @@ def test_mistakes_are_reported_with_where(old: str, new: str, message: str) -> N
         parse_plan(TEXT.replace(old, new, 1))
     assert message in str(caught.value)
     assert caught.value.where is not None and caught.value.where.line is not None
+
+
+MATRIX_PLAN = """\
+charter: 1
+project: {name: M, start: 2027-01-04}
+tasks:
+  - {key: a, duration: 5d}
+risks:
+  - {key: r1, title: Late vendor, probability: 35%, delay: {tasks: [a], amount: 3d}}
+risk_matrix:
+  probability: [5%, 20%, 40%, 60%]
+  delay: [1d, 3d, 1w, 2w]
+  cost: [1000, 5000, 20000, 50000]
+  ratings: {low: 1, medium: 4, high: 9, critical: 16}
+"""
+
+
+def test_an_organisations_own_risk_matrix_is_read_written_and_used() -> None:
+    plan = parse_plan(MATRIX_PLAN)
+    matrix = plan.risk_matrix
+    assert matrix is not None
+    assert (matrix.probability, matrix.delay_days) == ((0.05, 0.2, 0.4, 0.6), (1.0, 3.0, 5.0, 10.0))
+    assert parse_plan(dump_plan(plan)) == plan
+    jsonschema.validate(json.loads(json.dumps(yaml.safe_load(MATRIX_PLAN), default=str)), plan_schema())
+    from charter.engine.montecarlo import ProbabilityImpactMatrix, score_risks
+
+    [own] = score_risks(plan.risks, plan.project.work_units, ProbabilityImpactMatrix.of(matrix))
+    [default] = score_risks(plan.risks, plan.project.work_units)
+    # 35 % is band 3 of 5-20-40-60 (band 3 of the default 10-30-50-70 too); a 3-day delay is
+    # band 3 of 1-3-1w-2w (thresholds are upper bounds: 3 days is past the second) but band 2
+    # of the default 2-5-10-20.
+    assert (own.probability_band, own.impact_band, own.score, own.rating) == (3, 3, 9, "high")
+    assert (default.probability_band, default.impact_band, default.score, default.rating) == (
+        3,
+        2,
+        6,
+        "medium",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("delay: [1d, 3d, 1w, 2w]", "delay: [1d, 3d, 2w]", "risk_matrix delay has 3 thresholds"),
+        ("cost: [1000, 5000, 20000, 50000]", "cost: [1000, 500, 20000, 50000]", "thresholds do not rise"),
+        (
+            "ratings: {low: 1, medium: 4, high: 9, critical: 16}",
+            "ratings: {low: 2, high: 9}",
+            "lowest being 1",
+        ),
+        (
+            "  probability: [5%, 20%, 40%, 60%]\n",
+            "  probabilty: [5%, 20%, 40%, 60%]\n",
+            "unknown key 'probabilty'",
+        ),
+    ],
+)
+def test_a_wrong_risk_matrix_is_reported_with_where(old: str, new: str, message: str) -> None:
+    assert old in MATRIX_PLAN
+    with pytest.raises(PlanFileError) as raised:
+        parse_plan(MATRIX_PLAN.replace(old, new))
+    assert message in raised.value.what and raised.value.where is not None and raised.value.where.line

@@ -12,7 +12,14 @@ from rich.table import Table
 from charter.cli.common import JsonOpt, PlanArg
 from charter.cli.render import err, out, print_json
 from charter.domain import Plan
-from charter.engine.montecarlo import MonteCarloResult, Options, RiskScore, score_risks, simulate
+from charter.engine.montecarlo import (
+    MonteCarloResult,
+    Options,
+    ProbabilityImpactMatrix,
+    RiskScore,
+    score_risks,
+    simulate,
+)
 from charter.errors import CharterError
 from charter.reports.charts.figure import ChartFiles
 from charter.sources import open_plan
@@ -53,7 +60,8 @@ def risk_command(
     Example: `charter risk examples/data-centre-exit.yaml --iterations 10000 --seed 7 --plot charts`
     """
     loaded = open_plan(plan)
-    scores = score_risks(loaded.risks, loaded.project.work_units)
+    matrix = ProbabilityImpactMatrix.of(loaded.risk_matrix)
+    scores = score_risks(loaded.risks, loaded.project.work_units, matrix)
     leaves = sum(1 for task in loaded.walk() if not task.tasks)
     show = err.is_terminal and leaves * iterations >= _PROGRESS_FROM
     result = _run(loaded, Options(iterations=iterations, seed=seed, converge_days=converge), show)
@@ -62,7 +70,7 @@ def risk_command(
         from charter.reports.charts.risk_charts import draw_all
 
         try:
-            files = draw_all(result, scores, plot)
+            files = draw_all(result, scores, plot, matrix)
         except OSError as exc:
             raise CharterError(
                 f"cannot write the charts into {plot}: {exc.strerror}",

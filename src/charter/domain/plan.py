@@ -12,7 +12,7 @@ from charter.domain.baseline import Baseline
 from charter.domain.calendar import Calendar
 from charter.domain.cost import CostAccount, EvMethod, Expense, ProgressReport, TimeEntry
 from charter.domain.resource import Resource
-from charter.domain.risk import Correlation, Risk
+from charter.domain.risk import Correlation, Risk, RiskMatrix
 from charter.domain.task import PlanDate, Task
 from charter.domain.values import WorkUnits
 from charter.errors import Location
@@ -66,6 +66,7 @@ class Plan(BaseModel):
     tasks: list[Task] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
     correlation: list[Correlation] = Field(default_factory=list)
+    risk_matrix: RiskMatrix | None = None
     baselines: list[Baseline] = Field(default_factory=list)
     cost_accounts: dict[str, CostAccount] = Field(default_factory=dict)
     time_entries: list[TimeEntry] = Field(default_factory=list)

@@ -4,9 +4,10 @@ PLANFILE.md for the fixed core; docs/risk.md for the rest)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from charter.domain.values import Duration, format_number
 
@@ -115,3 +116,32 @@ class Risk(BaseModel):
     status: RiskStatus | None = None
     mitigation: Mitigation | None = None
     history: list[RiskNote] = Field(default_factory=list)
+
+
+Thresholds = tuple[float, float, float, float]
+
+
+class RiskMatrix(BaseModel):
+    """The organisation's 5×5 probability-impact matrix: the four rising thresholds between the
+    five bands of probability, of delay (working days) and of cost, and the least score
+    (probability band × impact band, 1–25) of each rating."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    probability: Thresholds = (0.1, 0.3, 0.5, 0.7)
+    delay_days: Thresholds = (2.0, 5.0, 10.0, 20.0)
+    cost: Thresholds = (5_000.0, 20_000.0, 50_000.0, 100_000.0)
+    ratings: dict[str, int] = Field(
+        default_factory=lambda: {"low": 1, "medium": 5, "high": 10, "very high": 15}
+    )
+
+    @model_validator(mode="after")
+    def _rising(self) -> RiskMatrix:
+        for name in ("probability", "delay_days", "cost"):
+            values = getattr(self, name)
+            if any(b <= a for a, b in itertools.pairwise(values)):
+                raise ValueError(f"the {name} thresholds must rise: {list(values)}")
+        scores = sorted(self.ratings.values())
+        if not scores or scores[0] != 1 or len(set(scores)) != len(scores) or scores[-1] > 25:
+            raise ValueError("ratings need distinct least scores from 1 (the lowest) to 25")
+        return self

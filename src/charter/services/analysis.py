@@ -8,7 +8,7 @@ from typing import Any
 from charter.domain import PlanDate
 from charter.engine.cost import TimeEntryLike
 from charter.engine.evm_plan import evaluate_plan
-from charter.engine.montecarlo import Options, score_risks, simulate
+from charter.engine.montecarlo import Options, ProbabilityImpactMatrix, score_risks, simulate
 from charter.engine.periods import PeriodKind
 from charter.errors import InvalidChangeError, Location
 from charter.services.access import authorize
@@ -65,7 +65,12 @@ class AnalysisService:
         def compute() -> tuple[int, dict[str, Any]]:
             plan, version = self._store.export_versioned(key)
             result = simulate(plan, Options(iterations=iterations, seed=seed))
-            return version, risk_document(result, score_risks(plan.risks, plan.project.work_units))
+            return version, risk_document(
+                result,
+                score_risks(
+                    plan.risks, plan.project.work_units, ProbabilityImpactMatrix.of(plan.risk_matrix)
+                ),
+            )
 
         document: dict[str, Any] = self._forecasts.current(
             f"{key}|{iterations}|{seed}", info.version, compute

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from charter.domain.risk import Risk
+from charter.domain.risk import Risk, RiskMatrix
 from charter.domain.values import WorkUnits
 
 
@@ -28,6 +28,14 @@ class ProbabilityImpactMatrix:
             bands = getattr(self, name)
             if len(bands) != 4 or list(bands) != sorted(bands):
                 raise ValueError(f"{name} needs four rising thresholds")
+
+    @classmethod
+    def of(cls, matrix: RiskMatrix | None) -> ProbabilityImpactMatrix:
+        """The plan's own matrix (``risk_matrix:``), else the default one."""
+        if matrix is None:
+            return cls()
+        ratings = tuple(sorted(((least, name) for name, least in matrix.ratings.items())))
+        return cls(matrix.probability, matrix.delay_days, matrix.cost, ratings)
 
     def rating(self, score: int) -> str:
         label = self.ratings[0][1]

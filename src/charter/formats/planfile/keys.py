@@ -19,6 +19,7 @@ TOP = {
     "tasks": "the work breakdown structure: a list of tasks, each possibly with sub-tasks",
     "risks": "the risk register",
     "correlation": "groups of tasks whose durations move together: [{tasks: [a, b], rho: 0.6}]",
+    "risk_matrix": "the 5x5 probability-impact matrix: thresholds between bands and ratings",
     "baselines": "saved snapshots of the schedule (written by `charter baseline save`)",
     "cost_accounts": "control accounts costs are booked to, by key: {name, owner}",
     "time_entries": "time sheets: [{person, task, date, hours, note}], the server's time-entry columns",
@@ -180,6 +181,13 @@ DISTRIBUTION = {
 }
 
 CORRELATION = {"tasks": "keys of tasks with estimates", "rho": "rank correlation between each pair, -1..1"}
+
+RISK_MATRIX = {
+    "probability": "four rising thresholds between the five probability bands: [10%, 30%, 50%, 70%]",
+    "delay": "four rising thresholds between the five delay bands: [2d, 5d, 10d, 20d]",
+    "cost": "four rising thresholds between the five cost bands: [5000, 20000, 50000, 100000]",
+    "ratings": "least score (probability band x impact band, 1-25) of each rating: {low: 1, high: 10}",
+}
 
 RISK_DELAY = {"tasks": "keys of the delayed tasks", "amount": "delay: 10d or 5d/10d/20d"}
 

@@ -7,6 +7,7 @@ column, says what is wrong and how to fix it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -41,7 +42,14 @@ from charter.domain import (
 )
 from charter.domain.calendar import Weekday
 from charter.domain.references import validate_references
-from charter.domain.risk import Correlation, Distribution, DistributionSpec, Mitigation, RiskNote
+from charter.domain.risk import (
+    Correlation,
+    Distribution,
+    DistributionSpec,
+    Mitigation,
+    RiskMatrix,
+    RiskNote,
+)
 from charter.domain.task import SkillNeed, Split
 from charter.domain.values import WorkUnits, format_number, parse_percent, parse_time_ranges
 from charter.errors import (
@@ -309,6 +317,7 @@ class _Reader:
         tasks = self.tasks(top["tasks"], "tasks") if "tasks" in top else []
         risks = self.risks(top["risks"]) if "risks" in top else []
         correlation = self.correlation(top["correlation"]) if "correlation" in top else []
+        risk_matrix = self.risk_matrix(top["risk_matrix"]) if "risk_matrix" in top else None
         baselines = self.baselines(top["baselines"]) if "baselines" in top else []
         accounts = money.read_cost_accounts(self, top["cost_accounts"]) if "cost_accounts" in top else {}
         plan = Plan(
@@ -318,6 +327,7 @@ class _Reader:
             tasks=tasks,
             risks=risks,
             correlation=correlation,
+            risk_matrix=risk_matrix,
             baselines=baselines,
             cost_accounts=accounts,
             time_entries=money.read_time_entries(self, top["time_entries"]) if "time_entries" in top else [],
@@ -992,6 +1002,48 @@ class _Reader:
             rho = self.number(m["rho"], f"{path} rho", low=-0.99, high=0.99)
             result.append(Correlation(tasks=tasks, rho=rho))
         return result
+
+    def risk_matrix(self, node: yaml.Node) -> RiskMatrix:
+        path = "risk_matrix"
+        m = self.mapping(node, path, K.RISK_MATRIX)
+        per_day = self.units.minutes_per_day
+        values: dict[str, Any] = {}
+        readers: dict[str, tuple[str, Callable[[yaml.Node, str], float]]] = {
+            "probability": ("probability", lambda n, p: self.fraction(n, p)),
+            "delay": ("delay_days", lambda n, p: self.duration(n, p).minutes(self.units) / per_day),
+            "cost": ("cost", lambda n, p: self.number(n, p, low=0)),
+        }
+        for key, (field, read) in readers.items():
+            if key not in m:
+                continue
+            items = self.listing(m[key], f"{path} {key}")
+            if len(items) != 4:
+                raise self.fail(
+                    m[key], f"{path} {key} has {len(items)} thresholds", fix="give four, rising: [a, b, c, d]"
+                )
+            thresholds = [read(item, f"{path} {key}[{i}]") for i, item in enumerate(items)]
+            if any(b <= a for a, b in itertools.pairwise(thresholds)):
+                raise self.fail(
+                    m[key], f"{path} {key} thresholds do not rise", fix="write them from low to high"
+                )
+            values[field] = tuple(thresholds)
+        if "ratings" in m:
+            if not isinstance(m["ratings"], yaml.MappingNode):
+                raise self.fail(m["ratings"], f"{path} ratings should be a mapping of rating to least score")
+            ratings = {
+                self.scalar_text(k): self.integer(v, f"{path} ratings", low=1, high=25)
+                for k, v in m["ratings"].value
+            }
+            scores = sorted(ratings.values())
+            if not scores or scores[0] != 1 or len(set(scores)) != len(scores):
+                raise self.fail(
+                    m["ratings"],
+                    f"{path} ratings need distinct least scores, the lowest being 1",
+                    fix="write {low: 1, medium: 5, high: 10, very high: 15}",
+                )
+            values["ratings"] = ratings
+        self.locations[path] = self.at(node, path)
+        return RiskMatrix(**values)
 
     def amount_duration(self, node: yaml.Node, path: str) -> ThreePoint:
         raw = self.text(node, path)

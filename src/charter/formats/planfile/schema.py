@@ -318,6 +318,19 @@ def plan_schema() -> dict[str, Any]:
                     ["tasks", "rho"],
                 ),
             },
+            "risk_matrix": _object(
+                K.RISK_MATRIX,
+                {
+                    "probability": {"type": "array", "items": _fraction(), "minItems": 4, "maxItems": 4},
+                    "delay": {"type": "array", "items": duration, "minItems": 4, "maxItems": 4},
+                    "cost": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+                    "ratings": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 25},
+                    },
+                },
+                [],
+            ),
             "baselines": {"type": "array", "items": baseline},
             "cost_accounts": {
                 "type": "object",

@@ -27,7 +27,7 @@ from charter.domain import (
     TimeRange,
 )
 from charter.domain.calendar import Weekday
-from charter.domain.risk import Correlation, Distribution, DistributionSpec, ThreePoint
+from charter.domain.risk import Correlation, Distribution, DistributionSpec, RiskMatrix, ThreePoint
 from charter.domain.values import format_number, format_percent, format_time_ranges
 from charter.formats.planfile import costs as money
 from charter.formats.planfile.keys import LINK_KEYS
@@ -99,6 +99,8 @@ def dump_plan(plan: Plan) -> str:
         doc["risks"] = [_risk(r) for r in plan.risks]
     if plan.correlation:
         doc["correlation"] = [_correlation(c) for c in plan.correlation]
+    if plan.risk_matrix is not None:
+        doc["risk_matrix"] = _risk_matrix(plan.risk_matrix)
     if plan.baselines:
         doc["baselines"] = [_baseline(b) for b in plan.baselines]
     money.write_sections(plan, doc, _Flow)
@@ -385,6 +387,15 @@ def _distribution(spec: Distribution | DistributionSpec) -> Any:
     if spec.weights is not None:
         out["weights"] = _FlowList(list(spec.weights))
     return _Flow(out)
+
+
+def _risk_matrix(matrix: RiskMatrix) -> dict[str, Any]:
+    return {
+        "probability": _FlowList([format_percent(p) for p in matrix.probability]),
+        "delay": _FlowList([f"{format_number(d)}d" for d in matrix.delay_days]),
+        "cost": _FlowList([int(c) if c.is_integer() else c for c in matrix.cost]),
+        "ratings": _Flow(dict(matrix.ratings)),
+    }
 
 
 def _correlation(group: Correlation) -> Any:

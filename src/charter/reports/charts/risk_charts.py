@@ -131,10 +131,15 @@ def heat_map(
     return save_figure(figure, directory, "risk-heat-map")
 
 
-def draw_all(result: MonteCarloResult, scores: list[RiskScore], directory: Path) -> list[ChartFiles]:
+def draw_all(
+    result: MonteCarloResult,
+    scores: list[RiskScore],
+    directory: Path,
+    matrix: ProbabilityImpactMatrix | None = None,
+) -> list[ChartFiles]:
     files = [histogram(result, directory), s_curve(result, directory)]
     if result.sensitivity:
         files.append(tornado(result, directory))
     if scores:
-        files.append(heat_map(scores, directory))
+        files.append(heat_map(scores, directory, matrix))
     return files
