@@ -61,6 +61,7 @@ def test_level_json_and_output_then_relevel_moves_nothing(
     assert moved["i-crm"]["waited_for"] == ["de"] and moved["i-crm"]["shift_minutes"] > 0
     assert document["finish"] > document["finish_before"] and document["lower_bound"] <= document["finish"]
     assert {p["task"] for p in document["picks"]} == {"w-db", "w-migrate"}
+    assert document["conflicts"] == []  # the regulatory returns still meet their deadline
     levelled = load_plan(target)
     assert levelled.task_map()["i-crm"].leveling_delay is not None
     code, out, _ = run(capsys, "level", str(target), "--json")
@@ -117,3 +118,23 @@ def test_fast_levelling_does_not_import_ortools(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_deadline_the_levelled_schedule_misses_is_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plan = tmp_path / "deadline.yaml"
+    plan.write_text(
+        "charter: 1\nproject: {name: D, start: 2027-01-04}\nresources:\n  ann: {units: 100%}\ntasks:\n"
+        "  - {key: first, duration: 5d, resources: [ann], priority: 900}\n"
+        "  - {key: second, duration: 2d, resources: [ann], priority: 100, deadline: 2027-01-08}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "level", str(plan), "--json")
+    document = json.loads(out)
+    assert code == 0 and [m["task"] for m in document["moves"]] == ["second"]
+    assert document["conflicts"] == [
+        {"plan": str(plan), "task": "second", "message": "finishes after its deadline"}
+    ]
+    code, out, _ = run(capsys, "level", str(plan))
+    assert "conflict: second finishes after its deadline" in out

@@ -85,6 +85,11 @@ def document(result: Levelling, mode: str, sources: list[str]) -> dict[str, obje
             }
             for o in result.unresolved
         ],
+        "conflicts": [
+            {"plan": sources[n], "task": c.task, "message": c.message}
+            for n, sched in enumerate(result.after)
+            for c in sched.conflicts
+        ],
         "picks": [
             {
                 "plan": sources[p.plan],
@@ -157,6 +162,9 @@ def show(result: Levelling, mode: str, output: Path | None) -> None:
             f"[yellow]unresolved:[/] {o.resource} at {round(100 * o.load)} % of {round(100 * o.capacity)} % "
             f"from {when(local(o.start))} ({keys}): these tasks may not move"
         )
+    for sched in result.after:
+        for conflict in sched.conflicts:
+            out.print(f"[yellow]conflict:[/] {conflict.task} {conflict.message}")
     if output is not None:
         out.print(f"levelled plan written to {output}")
     elif not result.already_level:

@@ -39,6 +39,7 @@ def workload_command(
     if not load.resources:
         out.print("No work resources in this plan.")
         return
+    out.print(f"[bold]Load per {period}[/], % of available time (red: over-allocated)")
     out.print(heat_map(load, period))
     over = load.overallocated
     if over.any():
@@ -89,8 +90,6 @@ def _cell(share: float, over: bool) -> Text:
 
 def heat_map(load: Workload, period: Period) -> Table:
     table = Table(
-        title=f"Load per {period} (% of available time; red: over-allocated)",
-        title_justify="left",
         header_style="bold",
         pad_edge=False,
         padding=(0, 0),

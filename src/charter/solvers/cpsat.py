@@ -4,8 +4,9 @@ Imported lazily (OR-Tools costs over half a second to import), only when optimal
 The model: one fixed-size interval per activity, a cumulative constraint per resource, a
 no-overlap constraint over activities that take more than half of some resource (any two of
 them exclude each other, which the cumulative alone propagates weakly), minimum-distance
-precedences and the makespan as objective. The fast schedule is both the hint and the upper
-bound, so start domains shrink to what a no-worse schedule allows.
+precedences and the makespan as objective; on small problems also an either-or per pair of
+activities that cannot run together. The fast schedule is both the hint and the upper bound,
+so start domains shrink to what a no-worse schedule allows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from ortools.sat.python import cp_model
 
 from charter.engine.levelling.network import earliest_starts, tails, topological
 from charter.engine.levelling.problem import Problem, Solution, makespan_of
+
+PAIRWISE_UP_TO = 60
+"""Up to this many activities, every pair that cannot run together (and is not ordered by
+precedence) also gets an explicit either-or: one literal per pair, on which the search can
+branch and the LP can reason; it helps prove small problems and costs too much on large ones."""
 
 
 def solve_cpsat(
@@ -70,6 +76,24 @@ def solve_cpsat(
         heavy = [j for j in users if 2 * demand[j][k] > cap]
         if len(heavy) > 1:
             model.add_no_overlap([intervals[j] for j in heavy])
+    if n <= PAIRWISE_UP_TO:
+        _, succs = problem.links
+        reach: list[int] = [0] * n
+        for j in reversed(order):
+            bits = 0
+            for t, _ in succs[j]:
+                bits |= reach[t] | (1 << t)
+            reach[j] = bits
+        cap = problem.capacity.tolist()
+        jobs = sorted(intervals)
+        for a_i, a in enumerate(jobs):
+            for b in jobs[a_i + 1 :]:
+                if (reach[a] >> b) & 1 or (reach[b] >> a) & 1 or (pinned[a] >= 0 and pinned[b] >= 0):
+                    continue
+                if any(demand[a][k] + demand[b][k] > cap[k] for k in range(len(cap))):
+                    first = model.new_bool_var(f"o{a}_{b}")
+                    model.add(starts[b] >= starts[a] + dur[a]).only_enforce_if(first)
+                    model.add(starts[a] >= starts[b] + dur[b]).only_enforce_if(~first)
     makespan = model.new_int_var(max(hint.lower_bound, 0), upper, "makespan")
     for j in range(n):
         model.add(makespan >= starts[j] + dur[j])

@@ -84,13 +84,15 @@ class Members:
 
     def of_project(self, key: str) -> list[MemberInfo]:
         with self._store.transaction(write=False) as session:
-            project = steps.project(session, key)
             rows = session.execute(
                 sa.select(UserRow.name, MemberRow.role)
                 .join(MemberRow, MemberRow.user_id == UserRow.id)
-                .where(MemberRow.project_id == project.id)
+                .join(ProjectRow, ProjectRow.id == MemberRow.project_id)
+                .where(ProjectRow.key == key, ProjectRow.deleted_at.is_(None))
                 .order_by(UserRow.name)
-            )
+            ).all()
+            if not rows:  # no members, or no such project: which one, said the usual way
+                steps.project(session, key, plan=False)
             return [MemberInfo(name, role) for name, role in rows]
 
     def put(

@@ -328,8 +328,8 @@ class Store:
 
     def get_task(self, key: str, task_key: str) -> StoredTask:
         with self._transaction(write=False) as session:
-            project = steps.project(session, key, plan=False)
-            return steps.stored(session, project, steps.task(session, project, task_key), self._decoded)
+            project, row, parent_key = steps.project_task(session, key, task_key, plan=False)
+            return steps.stored(session, project, row, self._decoded, parent_key=parent_key)
 
     def trash(self, key: str) -> list[StoredTask]:
         """Tasks in the project's trash, most recently deleted first."""
@@ -367,14 +367,13 @@ class Store:
         # The validation, which is CPU work, runs before the write lock is taken, on the
         # version the writer quotes; the write then only checks that nothing moved meanwhile.
         with self._transaction(write=False) as session:
-            project = steps.project(session, key)
-            row = steps.task(session, project, task_key)
+            project, row, parent_key = steps.project_task(session, key, task_key, plan=True)
             steps.check_version(row, expected_version)
             task = steps.validated(task_key, {**row.data, **to_jsonable_python(changes)})
             data = codec.task_data(task)
             if data == row.data:
                 steps.check_references(session, project, task)
-                return steps.stored(session, project, row, self._decoded)
+                return steps.stored(session, project, row, self._decoded, parent_key=parent_key)
             structural = data["links"] != row.data["links"]
             settings = _scheduling_settings(project.plan_data)
             if not structural:
@@ -398,7 +397,8 @@ class Store:
                 session, now, project, "task", task_key, "update", actor=actor,
                 before=before, after={**data, "key": task_key, "version": row.version},
             )  # fmt: skip
-            return steps.stored(session, project, row, self._decoded)
+            # The parent read before still holds: a move would have changed the version checked.
+            return steps.stored(session, project, row, self._decoded, parent_key=parent_key)
 
     def delete_task(
         self, key: str, task_key: str, expected_version: int, *, actor: str | None = None

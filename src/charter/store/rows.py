@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, aliased, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from charter.domain import Task
@@ -74,13 +75,15 @@ def touch(session: Session, project: ProjectRow, now: dt.datetime) -> None:
     The increment is done by the database (``version = version + 1``), so concurrent writers to
     different tasks of one project never lose a count.
     """
-    session.execute(
+    version = session.scalar(
         sa.update(ProjectRow)
         .where(ProjectRow.id == project.id)
         .values(version=ProjectRow.version + 1, updated_at=now)
+        .returning(ProjectRow.version)
         .execution_options(synchronize_session=False)
     )
-    session.expire(project)
+    set_committed_value(project, "version", version)  # as written, without reading the row again
+    set_committed_value(project, "updated_at", now)
 
 
 def check_project_version(project: ProjectRow, expected: int | None) -> None:
@@ -109,6 +112,27 @@ def task(session: Session, project: ProjectRow, task_key: str) -> TaskRow:
     return row
 
 
+def project_task(
+    session: Session, key: str, task_key: str, *, plan: bool
+) -> tuple[ProjectRow, TaskRow, str | None]:
+    """The live project, its live task and the task's parent's key, in one query; NotFoundError
+    saying which is missing. Without ``plan`` the plan document is not read (as in :func:`project`)."""
+    parent = aliased(TaskRow)
+    query = (
+        sa.select(ProjectRow, TaskRow, parent.key)
+        .join(TaskRow, sa.and_(TaskRow.project_id == ProjectRow.id, TaskRow.key == task_key))
+        .outerjoin(parent, parent.id == TaskRow.parent_id)
+        .where(ProjectRow.key == key, ProjectRow.deleted_at.is_(None), TaskRow.deleted_at.is_(None))
+    )
+    if not plan:
+        query = query.options(defer(ProjectRow.plan_data, raiseload=True))
+    found = session.execute(query).one_or_none()
+    if found is None:
+        task(session, project(session, key, plan=False), task_key)  # raises for what is missing
+        raise AssertionError("unreachable: the task was found on the second look")
+    return found[0], found[1], found[2]
+
+
 def live_rows(session: Session, project: ProjectRow) -> list[TaskRow]:
     return list(
         session.scalars(
@@ -131,9 +155,26 @@ def subtree(root: TaskRow, rows: Sequence[TaskRow]) -> list[TaskRow]:
     return found
 
 
-def stored(session: Session, project: ProjectRow, row: TaskRow, tasks: TaskCache | None = None) -> StoredTask:
+class _Unread(enum.Enum):
+    UNREAD = enum.auto()
+
+
+UNREAD = _Unread.UNREAD
+"""A parent key not read yet (``None`` is a task at the top of the WBS)."""
+
+
+def stored(
+    session: Session,
+    project: ProjectRow,
+    row: TaskRow,
+    tasks: TaskCache | None = None,
+    *,
+    parent_key: str | Literal[_Unread.UNREAD] | None = UNREAD,
+) -> StoredTask:
+    """The task as a caller sees it, with its parent's key (read unless given) and its children's."""
     parent = (
-        None if row.parent_id is None
+        parent_key if parent_key is not UNREAD
+        else None if row.parent_id is None
         else session.scalar(sa.select(TaskRow.key).where(TaskRow.id == row.parent_id))
     )  # fmt: skip
     children = session.scalars(

@@ -11,14 +11,7 @@ from charter.engine.levelling.problem import IntArray, Problem
 
 def adjacency(problem: Problem) -> tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]:
     """Per activity its (predecessor, lag) and (successor, lag) pairs, as plain lists."""
-    preds: list[list[tuple[int, int]]] = [[] for _ in range(problem.n)]
-    succs: list[list[tuple[int, int]]] = [[] for _ in range(problem.n)]
-    for p, s, lag in zip(
-        problem.arc_pred.tolist(), problem.arc_succ.tolist(), problem.arc_lag.tolist(), strict=True
-    ):
-        preds[s].append((p, lag))
-        succs[p].append((s, lag))
-    return preds, succs
+    return problem.links
 
 
 def topological(problem: Problem) -> list[int]:

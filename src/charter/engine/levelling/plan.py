@@ -23,7 +23,7 @@ import numpy as np
 
 from charter.domain.plan import Plan
 from charter.domain.resource import Assignment
-from charter.domain.task import Task
+from charter.domain.task import ConstraintType, Task
 from charter.domain.values import Duration
 from charter.engine.calendar import WorkingTime
 from charter.engine.cpm import Schedule, schedule
@@ -38,7 +38,10 @@ MAX_STEPS = 60_000
 """Most periods the reduced problem may span; a coarser step is used beyond (durations are
 then rounded up, so the reduction stays on the safe side)."""
 MAX_REPAIRS = 2_000
-MAX_WAIT = 50 * 250 * 24 * 60
+MAX_TRIES = 40
+"""Repairs of one task after which it stops being moved (tasks chasing each other through
+links), so that what is left is reported instead of pushed into the far future."""
+MAX_WAIT = 20 * 260 * 8 * 60
 """No repair delays a task by more working minutes than this (a constraint it can never pass)."""
 ELAPSED_SHARE = 5 * 8 / (7 * 24)
 """Working minutes per elapsed minute on a standard week, for elapsed lags in the reduction."""
@@ -89,9 +92,16 @@ class Levelling:
         return not self.overallocated_before
 
 
+_FIXED_BY_CONSTRAINT = frozenset({ConstraintType.ALAP, ConstraintType.MSO, ConstraintType.MFO})
+
+
 def levellable(task: Task) -> bool:
+    """Whether levelling may delay the task: a levelling delay moves early dates only, so not
+    an as-late-as-possible or must-start/finish-on task, nor a manual, started or
+    ``level: false`` one."""
     return (
         task.level
+        and (task.constraint is None or task.constraint.type not in _FIXED_BY_CONSTRAINT)
         and task.active
         and not task.manual
         and not task.is_summary
@@ -105,6 +115,14 @@ def level_plans(plans: list[Plan], solve: SolveFn, *, within_slack: bool = False
     """Propose levelling delays for ``plans`` (sharing one resource pool)."""
     if not plans:
         raise CharterError("nothing to level", fix="give at least one plan")
+    for plan in plans:
+        if plan.project.backward:
+            raise CharterError(
+                f"project '{plan.project.name}' is scheduled back from its finish date; levelling "
+                "delays tasks, which only works forward from a start date",
+                where=plan.locate("project") or Location(path="project"),
+                fix="give the project a start: date (and drop finish:) to level it",
+            )
     capacity = pool(plans)
     picked, picks = choose_people(plans, capacity)
     before = [schedule(p) for p in picked]
@@ -321,9 +339,17 @@ class _Reduction:
         for j, (n, i) in enumerate(self.ids):
             if not self.movable[j]:
                 continue
-            # The unlevelled start bounds what the links allow (the reduction of elapsed and
-            # percentage lags is approximate; the unlevelled start is exact).
-            allowed = max([release[j]] + [start[p] + gap for p, gap in self.pred_arcs[j]])
+            arcs = self.pred_arcs[j]
+            net = self.base[n].network
+            if not arcs:
+                allowed = release[j]  # the wait counts from the project start or the constraint
+            else:
+                # CPM adds the wait to the start the links allow (a constraint applies after).
+                # Where a link set the unlevelled start, the reduction's error on it (elapsed
+                # and percentage lags are approximate) is known and taken off.
+                allowed = max(start[p] + gap for p, gap in arcs)
+                if self.base[n].early_driver[net.leaf_of_task[i]] >= 0:
+                    allowed += release[j] - max(release[p] + gap for p, gap in arcs)
             wait = start[j] - allowed
             if wait > 0:
                 found.setdefault(n, {})[self.base[n].network.tasks[i].key] = wait * self.step
@@ -397,6 +423,7 @@ def _repair(
     competitor frees the resource; what cannot be resolved is returned."""
     stuck: set[tuple[str, tuple[tuple[int, int], ...]]] = set()
     follows: dict[tuple[int, int], set[int]] = {}
+    tries: dict[tuple[int, int], int] = {}
     for _ in range(MAX_REPAIRS):
         found = [o for o in overallocations(bookings(after), capacity) if (o.resource, o.tasks) not in stuck]
         if not found:
@@ -405,14 +432,15 @@ def _repair(
         candidates = []
         for n, i in o.tasks:
             task = after[n].network.tasks[i]
-            if not levellable(task):
+            if not levellable(task) or tries.get((n, i), 0) >= MAX_TRIES:
                 continue
-            # Waiting for a task that itself follows this one would chase it for ever.
+            # Delaying a task drags the tasks that follow it by links: a conflict with one of
+            # them cannot be solved by delaying this one, and waiting for them never ends.
             behind = _followers(after[n], i, follows)
+            if any(m == n and k in behind for m, k in o.tasks):
+                continue
             others = [
-                after[m].finish[k]
-                for m, k in o.tasks
-                if (m, k) != (n, i) and after[m].finish[k] > o.start and not (m == n and k in behind)
+                after[m].finish[k] for m, k in o.tasks if (m, k) != (n, i) and after[m].finish[k] > o.start
             ]
             if not others:
                 continue
@@ -424,6 +452,7 @@ def _repair(
             stuck.add((o.resource, o.tasks))
             continue
         _, _, key, n, i, target = min(candidates)
+        tries[n, i] = tries.get((n, i), 0) + 1
         net = after[n].network
         cal = net.leaf_calendar[net.leaf_of_task[i]]
         extra = max(1, cal.work_at(target) - cal.work_at(after[n].start[i]))

@@ -10,6 +10,7 @@ units of resource ``k`` in every period it runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -49,6 +50,18 @@ class Problem:
     @property
     def n_resources(self) -> int:
         return len(self.capacity)
+
+    @cached_property
+    def links(self) -> tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]:
+        """Per activity its (predecessor, lag) and (successor, lag) pairs, built once."""
+        preds: list[list[tuple[int, int]]] = [[] for _ in range(self.n)]
+        succs: list[list[tuple[int, int]]] = [[] for _ in range(self.n)]
+        for p, s, lag in zip(
+            self.arc_pred.tolist(), self.arc_succ.tolist(), self.arc_lag.tolist(), strict=True
+        ):
+            preds[s].append((p, lag))
+            succs[p].append((s, lag))
+        return preds, succs
 
     def label(self, j: int) -> str:
         return self.labels[j] if self.labels else str(j + 1)

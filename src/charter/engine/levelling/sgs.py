@@ -277,10 +277,14 @@ def priority_rules(problem: Problem) -> dict[str, list[float]]:
     }
 
 
+PARALLEL_UP_TO = 400
+"""Largest project on which the fast mode also runs the parallel scheme."""
+
+
 def budget_for(n: int) -> int:
     """How many schedules the fast mode generates: many on small projects, a few on large ones
-    (a pass costs about ten microseconds per activity)."""
-    return max(8, min(300, 10_000 // max(n, 1)))
+    (a pass costs some microseconds per activity)."""
+    return max(4, min(300, (12_000 if n <= PARALLEL_UP_TO else 6_000) // max(n, 1)))
 
 
 def level_fast(problem: Problem, *, seed: int = 0, budget: int | None = None) -> Solution:
@@ -293,9 +297,15 @@ def level_fast(problem: Problem, *, seed: int = 0, budget: int | None = None) ->
     rules = priority_rules(problem)
     lft = rules["lft"]
     candidates: list[list[int]] = []
+    # The parallel scheme costs a multiple of the serial one on large projects.
+    schemes = [search.forward.serial]
+    if problem.n <= PARALLEL_UP_TO:
+        schemes.append(search.forward.parallel)
+    if problem.n > PARALLEL_UP_TO:
+        rules = {name: rules[name] for name in ("lft", "lst")}
     for values in rules.values():
         keys = search.keyed(values)
-        for generate in (search.forward.serial, search.forward.parallel):
+        for generate in schemes:
             sched = generate(keys)
             search.offer(sched)
             candidates.append(sched)
@@ -303,7 +313,7 @@ def level_fast(problem: Problem, *, seed: int = 0, budget: int | None = None) ->
     for sched in candidates[:4]:
         if search.best_makespan <= search.bound or search.generated >= limit:
             break
-        search.improve(sched)
+        search.improve(sched, rounds=max(1, min(4, (limit - search.generated) // 2)))
     rng = np.random.default_rng(seed)
     spread = max(1.0, float(np.std(lft))) if len(lft) > 1 else 1.0
     while search.generated < limit and search.best_makespan > search.bound:
@@ -314,9 +324,7 @@ def level_fast(problem: Problem, *, seed: int = 0, budget: int | None = None) ->
         else:
             values = [float(s) + e for s, e in zip(base, noise, strict=True)]
         keys = search.keyed(values)
-        scheme: Callable[[Keys], list[int]] = (
-            search.forward.serial if rng.random() < 0.6 else search.forward.parallel
-        )
+        scheme: Callable[[Keys], list[int]] = schemes[0] if rng.random() < 0.9 else schemes[-1]
         sched = scheme(keys)
         search.offer(sched)
         search.improve(sched)
