@@ -47,6 +47,8 @@ CALLS: dict[str, tuple[Action, Call]] = {
     "ProjectService.export_plan": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.export_plan(a, k)),
     "ProjectService.schedule": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.schedule(a, k)),
     "ProjectService.schedule_json": (Action.VIEW_PLAN, lambda s, _, a, k: s.projects.schedule_json(a, k)),
+    "AnalysisService.workload": (Action.VIEW_PLAN, lambda s, _, a, k: s.analysis.workload(a, k)),
+    "AnalysisService.levelling": (Action.VIEW_PLAN, lambda s, _, a, k: s.analysis.levelling(a, k)),
     "AnalysisService.risk": (
         Action.VIEW_SUMMARY,
         lambda s, _, a, k: s.analysis.risk(a, k, iterations=50, seed=1),

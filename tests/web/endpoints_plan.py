@@ -13,6 +13,8 @@ PLAN: dict[str, Endpoint] = {
     "patch-project": Endpoint("PATCH", P, P, Action.EDIT_PLAN, 200, json={"description": "Changed"}, headers=ANY),
     "critical": Endpoint("GET", f"{P}/critical", f"{P}/critical", Action.VIEW_PLAN, 200),
     "evm": Endpoint("GET", f"{P}/evm", f"{P}/evm?status_date=2027-02-01", Action.VIEW_SUMMARY, 200),
+    "workload": Endpoint("GET", f"{P}/workload", f"{P}/workload?by=day", Action.VIEW_PLAN, 200),
+    "levelling": Endpoint("GET", f"{P}/levelling", f"{P}/levelling", Action.VIEW_PLAN, 200),
     "risk": Endpoint("GET", f"{P}/risk", f"{P}/risk?iterations=200&seed=3", Action.VIEW_SUMMARY, 200),
     "settings": Endpoint("GET", f"{P}/settings", f"{P}/settings", Action.VIEW_PLAN, 200),
     "visibility": Endpoint(

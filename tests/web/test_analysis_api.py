@@ -28,6 +28,15 @@ def created_from(client: TestClient, auth: Auth, plan: Path) -> str:
     return key
 
 
+def unnamed(document: Any) -> Any:
+    """The document with the names of the plans it speaks of (file or project key) left out."""
+    if isinstance(document, dict):
+        return {k: unnamed(v) for k, v in document.items() if k not in ("plan", "plans")}
+    if isinstance(document, list):
+        return [unnamed(v) for v in document]
+    return document
+
+
 def cli_json(capsys: Any, *args: str) -> Any:
     assert main(list(args)) == 0
     return json.loads(capsys.readouterr().out)
@@ -89,3 +98,27 @@ def test_the_risk_forecast_is_the_commands_for_the_same_seed(
     assert api["risks"] and all(0 <= v <= 1 for v in api["criticality"].values())
     too_many = client.get(f"{risk}?iterations=1000000", headers=auth("owner"))
     assert too_many.status_code == 422
+
+
+def test_workload_and_levelling_proposal_are_the_commands(
+    client: TestClient, auth: Auth, tmp_path: Path, capsys: Any
+) -> None:
+    example = EXAMPLE.with_name("analytics-platform.yaml")
+    project = f"/api/v1/projects/{created_from(client, auth, example)}"
+    load = client.get(f"{project}/workload?by=week", headers=auth("owner")).json()
+    assert load == cli_json(capsys, "workload", str(example), "--by", "week", "--json")
+    assert load["overallocated"] is True  # the example over-allocates its data engineer
+
+    proposal = client.get(f"{project}/levelling", headers=auth("owner")).json()
+    stored = tmp_path / "stored.yaml"
+    stored.write_text(client.get(f"{project}/export", headers=auth("owner")).text)
+    cli = cli_json(capsys, "level", str(stored), "--mode", "fast", "--json")
+    assert unnamed(proposal) == unnamed(cli)
+    assert (
+        proposal["moves"] and proposal["unresolved"] == [] and proposal["finish"] >= proposal["finish_before"]
+    )
+    moved = [move for move in proposal["moves"] if move["shift_minutes"]]
+    # every move says why: the resource it waited for and who had it, or the task that pushed it
+    assert moved and all((m["waited_for"] and m["competed_with"]) or m["pushed_by"] for m in moved)
+    refused = client.get(f"{project}/levelling?mode=optimal&time_limit=600", headers=auth("owner"))
+    assert refused.status_code == 422

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from rich.table import Table
 
 from charter.cli.render import days, out, print_json, when
 from charter.engine.levelling.plan import Levelling
 from charter.engine.levelling.plan import level_plans as propose
-from charter.engine.levelling.problem import Problem, Solution
 from charter.errors import CharterError
 from charter.formats.planfile import save_plan
-from charter.solvers import Mode, solve
+from charter.solvers import Mode, plan_solver
 from charter.sources import open_plan
+from charter.views.levelling import levelling_document
 
 
 def level_plans(
@@ -32,91 +31,14 @@ def level_plans(
         raise CharterError("-o writes one levelled plan", fix="level one plan at a time to write it")
     plans = [open_plan(p) for p in paths]
 
-    def solver(problem: Problem) -> Solution:
-        # Among schedules of the same finish, keep tasks near their unlevelled dates, and
-        # higher-priority tasks nearer.
-        weights = 1 + problem.priority // 100 if len(problem.priority) else np.ones(problem.n, dtype=np.int64)
-        return solve(
-            problem,
-            mode=mode,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            churn=problem.release,
-            churn_weights=weights,
-        )
-
+    solver = plan_solver(mode=mode, time_limit=time_limit, seed=seed, workers=workers)
     result = propose(plans, solver, within_slack=within_slack)
     if output is not None:
         save_plan(result.plans[0], output)
     if as_json:
-        print_json(document(result, mode, [str(p) for p in paths]))
+        print_json(levelling_document(result, mode, [str(p) for p in paths]))
         return
     show(result, mode, output)
-
-
-def document(result: Levelling, mode: str, sources: list[str]) -> dict[str, object]:
-    first = result.after[0].network
-    local = first.axis.local
-    units = first.plan.project.work_units
-
-    def at(instant: int, n: int = 0) -> str:
-        return result.after[n].network.axis.local(instant).strftime("%Y-%m-%dT%H:%M")
-
-    return {
-        "plans": sources,
-        "mode": mode,
-        "method": result.method,
-        "already_level": result.already_level,
-        "finish_before": local(result.finish_before).strftime("%Y-%m-%dT%H:%M"),
-        "finish": local(result.finish_after).strftime("%Y-%m-%dT%H:%M"),
-        "lower_bound": local(result.lower_bound).strftime("%Y-%m-%dT%H:%M"),
-        "gap": round(result.gap, 6),
-        "optimal": result.optimal,
-        "overallocations_before": len(result.overallocated_before),
-        "unresolved": [
-            {
-                "resource": o.resource,
-                "start": at(o.start),
-                "finish": at(o.finish),
-                "load": o.load,
-                "capacity": o.capacity,
-                "tasks": [result.after[n].network.tasks[i].key for n, i in o.tasks],
-            }
-            for o in result.unresolved
-        ],
-        "conflicts": [
-            {"plan": sources[n], "task": c.task, "message": c.message}
-            for n, sched in enumerate(result.after)
-            for c in sched.conflicts
-        ],
-        "picks": [
-            {
-                "plan": sources[p.plan],
-                "task": p.task,
-                "skill": p.skill,
-                "resource": p.resource,
-                "units": p.units,
-            }
-            for p in result.picks
-        ],
-        "moves": [
-            {
-                "plan": sources[m.plan],
-                "task": m.key,
-                "old_start": at(m.old_start, m.plan),
-                "new_start": at(m.new_start, m.plan),
-                "old_finish": at(m.old_finish, m.plan),
-                "new_finish": at(m.new_finish, m.plan),
-                "shift_minutes": m.shift,
-                "shift": days(m.shift, units),
-                "waited_for": list(m.resources),
-                "competed_with": list(m.competitors),
-                "pushed_by": list(m.pushed_by),
-            }
-            for m in result.moves
-        ],
-    }
 
 
 def show(result: Levelling, mode: str, output: Path | None) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from charter.domain.values import WorkUnits, format_number
+from charter.domain.values import format_days
 from charter.errors import CharterError
 
 
@@ -38,12 +38,7 @@ def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
-def days(minutes: int, units: WorkUnits) -> str:
-    """Working minutes as days, the unit project managers think in: ``2400`` → ``5d``."""
-    if minutes == 0:
-        return "0d"
-    value = minutes / units.minutes_per_day
-    return f"{format_number(round(value, 2))}d"
+days = format_days
 
 
 def when(value: dt.datetime) -> str:

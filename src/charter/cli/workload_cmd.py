@@ -13,6 +13,7 @@ from charter.cli.common import JsonOpt, PlanArg, StatusDateOpt, load_and_schedul
 from charter.cli.render import out, print_json
 from charter.engine.workload import Period, Workload, workload
 from charter.errors import CharterError
+from charter.views.workload import workload_document
 
 ByOpt = Annotated[str, typer.Option("--by", help="Period of each column: day or week.")]
 
@@ -34,7 +35,7 @@ def workload_command(
     _, result = load_and_schedule(plan, status_date)
     load = workload(result, by=period)
     if json:
-        print_json(document(load, period))
+        print_json(workload_document(load, period))
         return
     if not load.resources:
         out.print("No work resources in this plan.")
@@ -50,31 +51,6 @@ def workload_command(
         )
     else:
         out.print("[green]no over-allocation[/]")
-
-
-def _percent(value: float) -> float | None:
-    return None if math.isinf(value) else round(100 * value, 1)
-
-
-def document(load: Workload, period: Period) -> dict[str, object]:
-    share = load.load
-    over = load.overallocated
-    return {
-        "by": period,
-        "periods": [d.isoformat() for d in load.days],
-        "resources": {
-            key: {
-                "max_units": load.capacity[r],
-                "load_percent": [_percent(float(v)) for v in share[r]],
-                "booked_hours": [round(float(v) / 60, 2) for v in load.booked[r]],
-                "available_hours": [round(float(v) / 60, 2) for v in load.available[r]],
-                "peak_units": [round(float(v), 3) for v in load.peak[r]],
-                "overallocated": [bool(v) for v in over[r]],
-            }
-            for r, key in enumerate(load.resources)
-        },
-        "overallocated": bool(over.any()),
-    }
 
 
 def _cell(share: float, over: bool) -> Text:

@@ -217,3 +217,10 @@ def parse_time_ranges(text: str) -> list[TimeRange]:
 
 def format_time_ranges(ranges: list[TimeRange]) -> str:
     return ", ".join(str(r) for r in ranges)
+
+
+def format_days(minutes: int, units: WorkUnits) -> str:
+    """Working minutes as days, the unit project managers think in: ``2400`` -> ``5d``."""
+    if minutes == 0:
+        return "0d"
+    return f"{format_number(round(minutes / units.minutes_per_day, 2))}d"

@@ -11,6 +11,7 @@ prove them.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -71,3 +72,24 @@ def solve(
         churn=churn,
         churn_weights=churn_weights,
     )
+
+
+def plan_solver(
+    *, mode: Mode, time_limit: float, seed: int = 0, workers: int = DEFAULT_WORKERS
+) -> Callable[[Problem], Solution]:
+    """How plans are levelled: :func:`solve`, keeping tasks near their unlevelled dates among
+    schedules of the same finish — and higher-priority tasks nearer."""
+
+    def solver(problem: Problem) -> Solution:
+        weights = 1 + problem.priority // 100 if len(problem.priority) else np.ones(problem.n, dtype=np.int64)
+        return solve(
+            problem,
+            mode=mode,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            churn=problem.release,
+            churn_weights=weights,
+        )
+
+    return solver

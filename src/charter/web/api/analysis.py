@@ -1,4 +1,5 @@
-"""Analyses of a project computed by the engines: earned value, the risk forecast."""
+"""Analyses of a project computed by the engines: earned value, the risk forecast, the workload
+and the levelling proposal."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from charter.services.analysis import MAX_ITERATIONS
-from charter.web.api.analysis_models import EvmOut, RiskOut
+from charter.services.analysis import MAX_ITERATIONS, MAX_LEVELLING_S
+from charter.web.api.analysis_models import EvmOut, LevellingOut, RiskOut, WorkloadOut
 from charter.web.deps import ActorDep, ServicesDep, StatusDateDep
 from charter.web.errors import ERROR_RESPONSES
 
@@ -41,3 +42,35 @@ def get_risk(
     P10–P95, each milestone, how often each task is critical, the tornado, the risks ranked by
     what they add to the P80 date and what each mitigation is worth."""
     return JSONResponse(services.analysis.risk(actor, key, iterations=iterations, seed=seed))
+
+
+@router.get("/workload", response_model=WorkloadOut)
+def get_workload(
+    key: str,
+    services: ServicesDep,
+    actor: ActorDep,
+    by: Annotated[Literal["day", "week"], Query(description="Period of each column.")] = "week",
+) -> JSONResponse:
+    """Each resource's load per day or week, exactly as `charter workload --json` prints it:
+    booked and available hours, the peak units and where the resource is over-allocated."""
+    return JSONResponse(services.analysis.workload(actor, key, by=by))
+
+
+@router.get("/levelling", response_model=LevellingOut)
+def get_levelling(
+    key: str,
+    services: ServicesDep,
+    actor: ActorDep,
+    mode: Annotated[Literal["fast", "optimal"], Query(description="Priority rules, or CP-SAT.")] = "fast",
+    time_limit: Annotated[
+        float, Query(gt=0, le=MAX_LEVELLING_S, description="Seconds the optimal mode may search.")
+    ] = 10.0,
+    within_slack: Annotated[bool, Query(description="Move tasks only within their slack.")] = False,
+) -> JSONResponse:
+    """A levelling proposal, exactly as `charter level PLAN --json` prints it: the levelled finish,
+    its lower bound and gap, and every task that would move, by how much and why. Nothing is
+    changed: the team applies the moves it agrees with."""
+    document = services.analysis.levelling(
+        actor, key, mode=mode, time_limit=time_limit, within_slack=within_slack
+    )
+    return JSONResponse(document)

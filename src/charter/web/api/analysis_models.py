@@ -158,3 +158,54 @@ class RiskOut(BaseModel):
     matrix: list[MatrixCell]
     converged: bool | None = None
     fallback_reasons: list[str] | None = None
+
+
+class ResourceLoad(BaseModel):
+    max_units: float
+    load_percent: list[float | None] = Field(description="Share of the available time booked, per period.")
+    booked_hours: list[float]
+    available_hours: list[float]
+    peak_units: list[float]
+    overallocated: list[bool]
+
+
+class WorkloadOut(BaseModel):
+    """`charter workload --json`: each resource's load per day or week."""
+
+    by: str
+    periods: list[str] = Field(description="The first day of each period.")
+    resources: dict[str, ResourceLoad]
+    overallocated: bool
+
+
+class LevellingMove(BaseModel):
+    plan: str
+    task: str
+    old_start: str
+    new_start: str
+    old_finish: str
+    new_finish: str
+    shift_minutes: int
+    shift: str
+    waited_for: list[str] = Field(description="The resources the task waited for.")
+    competed_with: list[str] = Field(description="The tasks it competed with for them.")
+    pushed_by: list[str]
+
+
+class LevellingOut(BaseModel):
+    """`charter level PLAN --json`: a proposal — the levelled finish, its bound, every move and why."""
+
+    plans: list[str]
+    mode: str
+    method: str
+    already_level: bool
+    finish_before: str
+    finish: str
+    lower_bound: str
+    gap: float
+    optimal: bool
+    overallocations_before: int
+    unresolved: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]]
+    picks: list[dict[str, Any]]
+    moves: list[LevellingMove]
