@@ -206,3 +206,14 @@ def test_expenses_from_a_spreadsheet_add_to_the_actual_cost_up_to_the_status_dat
     spend.write_text("task,date,amount\nbuild,2027-04-12,800\n")  # a summary task
     assert main(["evm", str(example), "--expenses", str(spend)]) == 2
     assert "spend.csv:2:1" in capsys.readouterr().err
+
+
+def test_a_missing_spreadsheet_is_named_in_the_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = Path(__file__).parents[2] / "examples" / "crm-upgrade.yaml"
+    missing = tmp_path / "nowhere.csv"
+    assert main(["evm", str(example), "--expenses", str(missing)]) == 2
+    assert f"cannot read {missing}" in capsys.readouterr().err
+    assert main(["evm", str(example), "--entries", str(missing)]) == 2
+    assert "check the path of the time-sheet CSV file" in capsys.readouterr().err

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from charter.errors import ImportFileError, Location, did_you_mean
@@ -116,6 +117,17 @@ def read_csv_table(
             fix=f"start with the header line {','.join(columns)}, then one line for each",
         )
     return CsvTable(rows, header, source, problems)
+
+
+def read_csv_file(path: str | Path, what: str) -> bytes:
+    """The bytes of a CSV file; ImportFileError saying which file could not be read and why."""
+    file = Path(path)
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(
+            f"cannot read {file}: {exc.strerror}", fix=f"check the path of the {what}"
+        ) from exc
 
 
 def raise_first(problems: Sequence[ImportFileError]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from charter.domain.cost import Expense
 from charter.errors import ImportFileError, did_you_mean
-from charter.formats.csv_table import CsvRow, CsvTable, read_csv_table
+from charter.formats.csv_table import CsvRow, CsvTable, read_csv_file, read_csv_table
 from charter.formats.timesheet_csv import read_date
 
 COLUMNS = ("task", "date", "amount", "account", "note")
@@ -19,14 +19,7 @@ REQUIRED = ("task", "date", "amount")
 
 
 def load_expenses(path: str | Path, tasks: Collection[str] | None = None) -> list[Expense]:
-    file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(
-            f"cannot read {file}: {exc.strerror}", fix="check the path of the expenses CSV file"
-        ) from exc
-    return parse_expenses(data, str(file), tasks)
+    return parse_expenses(read_csv_file(path, "expenses CSV file"), str(path), tasks)
 
 
 def parse_expenses(data: bytes, source: str = "<csv>", tasks: Collection[str] | None = None) -> list[Expense]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from charter.domain.cost import TimeEntry
 from charter.errors import ImportFileError, Location
-from charter.formats.csv_table import CsvRow, CsvTable, read_csv_table
+from charter.formats.csv_table import CsvRow, CsvTable, read_csv_file, read_csv_table
 
 COLUMNS = ("person", "task", "date", "hours", "note")
 MAX_HOURS = 24
@@ -63,14 +63,7 @@ class Timesheet:
 
 def load_timesheet(path: str | Path) -> list[TimeEntry]:
     """The entries of a time-sheet file whose every line names its person."""
-    file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(
-            f"cannot read {file}: {exc.strerror}", fix="check the path of the time-sheet CSV file"
-        ) from exc
-    return parse_timesheet(data, str(file))
+    return parse_timesheet(read_csv_file(path, "time-sheet CSV file"), str(path))
 
 
 def parse_timesheet(data: bytes, source: str = "<csv>") -> list[TimeEntry]:
