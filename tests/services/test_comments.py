@@ -45,3 +45,17 @@ def test_stale_edits_and_empty_text_are_refused(services: Services) -> None:
     with pytest.raises(InvalidChangeError, match="needs some text"):
         services.comments.add(Actor("owner"), KEY, "build", "   ")
     assert services.comments.get(Actor("owner"), KEY, "build", 1).text == "First"
+
+
+def test_each_change_of_a_comment_is_audited_with_before_and_after(services: Services) -> None:
+    owner = Actor("owner")
+    services.comments.edit(owner, KEY, "build", 1, "Edited", 1)
+    services.comments.delete(owner, KEY, "build", 1, 2)
+    services.comments.restore(owner, KEY, 1)
+    log = [e for e in services.projects.audit_log(owner, KEY) if e.entity == "comment"][-3:]
+    assert [(e.entity_key, e.action) for e in log] == [("1", "update"), ("1", "delete"), ("1", "restore")]
+    edit, delete, restore = log
+    assert edit.before and edit.after and delete.before and delete.after and restore.before and restore.after
+    assert (edit.after["text"], edit.after["version"]) == ("Edited", 2) and edit.before["version"] == 1
+    assert delete.after["version"] == 3 and delete.after["deleted_at"] == restore.before["deleted_at"]
+    assert (restore.after["text"], restore.after["version"]) == ("Edited", 4)

@@ -79,8 +79,13 @@ def test_delete_and_restore_go_through_the_trash_and_the_audit_log(services: Ser
     assert [e.id for e in services.time_entries.trash(owner, KEY)] == [1, 2]
     restored = services.time_entries.restore(owner, KEY, 1)
     assert (restored.version, restored.deleted_at) == (3, None)
-    log = [(e.entity, e.entity_key, e.action) for e in store.audit_log(KEY) if e.entity == "time_entry"]
-    assert log[-2:] == [("time_entry", "1", "delete"), ("time_entry", "1", "restore")]
+    log = [e for e in store.audit_log(KEY) if e.entity == "time_entry"]
+    assert [(e.entity_key, e.action) for e in log[-2:]] == [("1", "delete"), ("1", "restore")]
+    deleted, back = log[-2:]
+    assert deleted.before is not None and deleted.after is not None and back.before and back.after
+    assert (deleted.before["version"], deleted.after["version"]) == (1, 2)
+    assert deleted.after["deleted_at"] == back.before["deleted_at"] is not None
+    assert (back.after["version"], back.after["minutes"]) == (3, deleted.before["minutes"])
     with pytest.raises(NotFoundError, match="not in the trash"):
         services.time_entries.restore(owner, KEY, 1)
 

@@ -193,18 +193,10 @@ class Attachments:
             current = self._all(session, project, [row])[0]
             if check is not None:
                 check(current)
-            records.bump(session, AttachmentRow, row, expected_version, deleted_at=now, updated_at=now)
-            records.audit(
-                session,
-                now,
-                project,
-                AttachmentRow,
-                number,
-                "delete",
-                actor=actor,
-                before=current.audit(),
-                after={"deleted_at": now.isoformat(), "version": row.version},
-            )
+            records.change(
+                session, AttachmentRow, project, row, expected_version, action="delete", actor=actor, at=now,
+                before=current, show=lambda r: self._all(session, project, [r])[0], deleted_at=now,
+            )  # fmt: skip
 
     def restore(
         self, key: str, number: int, *, actor: str, check: AttachmentCheck | None = None
@@ -219,20 +211,10 @@ class Attachments:
                 steps.task(session, project, current.task)  # NotFoundError while the task is in the trash
             if check is not None:
                 check(current)
-            records.bump(session, AttachmentRow, row, row.version, deleted_at=None, updated_at=now)
-            restored = self._all(session, project, [row])[0]
-            records.audit(
-                session,
-                now,
-                project,
-                AttachmentRow,
-                number,
-                "restore",
-                actor=actor,
-                before={"deleted_at": current.deleted_at.isoformat() if current.deleted_at else None},
-                after=restored.audit(),
-            )
-            return restored
+            return records.change(
+                session, AttachmentRow, project, row, row.version, action="restore", actor=actor, at=now,
+                before=current, show=lambda r: self._all(session, project, [r])[0], deleted_at=None,
+            )  # fmt: skip
 
     @staticmethod
     def _all(session: Session, project: ProjectRow, rows: Sequence[AttachmentRow]) -> list[Attachment]:

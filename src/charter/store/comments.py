@@ -157,20 +157,10 @@ class Comments:
                 check(current)
             if text == current.text:
                 return current
-            records.bump(session, CommentRow, row, expected_version, text=text, updated_at=now)
-            updated = _comment(project, task_key, row)
-            records.audit(
-                session,
-                now,
-                project,
-                CommentRow,
-                number,
-                "update",
-                actor=actor,
-                before=current.audit(),
-                after=updated.audit(),
-            )
-            return updated
+            return records.change(
+                session, CommentRow, project, row, expected_version, action="update", actor=actor, at=now,
+                before=current, show=lambda r: _comment(project, task_key, r), text=text,
+            )  # fmt: skip
 
     def delete(
         self,
@@ -190,18 +180,10 @@ class Comments:
             current = _comment(project, task_key, row)
             if check is not None:
                 check(current)
-            records.bump(session, CommentRow, row, expected_version, deleted_at=now, updated_at=now)
-            records.audit(
-                session,
-                now,
-                project,
-                CommentRow,
-                number,
-                "delete",
-                actor=actor,
-                before=current.audit(),
-                after={"deleted_at": now.isoformat(), "version": row.version},
-            )
+            records.change(
+                session, CommentRow, project, row, expected_version, action="delete", actor=actor, at=now,
+                before=current, show=lambda r: _comment(project, task_key, r), deleted_at=now,
+            )  # fmt: skip
 
     def restore(self, key: str, number: int, *, actor: str, check: CommentCheck | None = None) -> Comment:
         """Bring a comment back from the trash (its task must not be in the trash)."""
@@ -214,20 +196,10 @@ class Comments:
             current = _comment(project, task.key, row)
             if check is not None:
                 check(current)
-            records.bump(session, CommentRow, row, row.version, deleted_at=None, updated_at=now)
-            restored = _comment(project, task.key, row)
-            records.audit(
-                session,
-                now,
-                project,
-                CommentRow,
-                number,
-                "restore",
-                actor=actor,
-                before={"deleted_at": current.deleted_at.isoformat() if current.deleted_at else None},
-                after=restored.audit(),
-            )
-            return restored
+            return records.change(
+                session, CommentRow, project, row, row.version, action="restore", actor=actor, at=now,
+                before=current, show=lambda r: _comment(project, task.key, r), deleted_at=None,
+            )  # fmt: skip
 
     @staticmethod
     def _of_task(session: Session, project: ProjectRow, task: TaskRow, number: int) -> CommentRow:

@@ -9,7 +9,8 @@ writers never take the same one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar, cast
+from collections.abc import Callable
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -126,6 +127,52 @@ def audit(
             after=after,
         )
     )
+
+
+class Record(Protocol):
+    """What the store hands out for a record: its trash time and its audit-log form."""
+
+    @property
+    def deleted_at(self) -> dt.datetime | None: ...
+
+    def audit(self) -> dict[str, Any]: ...
+
+
+V = TypeVar("V", bound=Record)
+
+
+def change(
+    session: Session,
+    model: type[R],
+    project: ProjectRow,
+    row: R,
+    expected: int,
+    *,
+    action: Literal["update", "delete", "restore"],
+    actor: str | None,
+    at: dt.datetime,
+    before: V,
+    show: Callable[[R], V],
+    **values: Any,
+) -> V:
+    """Write ``values`` to the record as its next version (if it is still at ``expected``) and
+    audit the change: ``before`` and the record as ``show`` makes it after, as each action
+    records them (a delete keeps when it went to the trash, a restore when it came from there)."""
+    bump(session, model, row, expected, updated_at=at, **values)
+    after = show(row)
+    deleted = before.deleted_at
+    audit(
+        session,
+        at,
+        project,
+        model,
+        row.number,
+        action,
+        actor=actor,
+        before={"deleted_at": deleted and deleted.isoformat()} if action == "restore" else before.audit(),
+        after={"deleted_at": at.isoformat(), "version": row.version} if action == "delete" else after.audit(),
+    )
+    return after
 
 
 def task_keys(session: Session, ids: set[int]) -> dict[int, str]:

@@ -314,27 +314,16 @@ class TimeEntries:
                 "work_date": wanted.date,
                 "minutes": wanted.minutes,
                 "note": wanted.note,
-                "updated_at": now,
             }
             if wanted.person != current.person:
                 self._check_people(session, project, [(0, wanted.person)], _locate)
             if wanted.task != current.task:
                 values["task_id"] = self._task_ids(session, project, [wanted], _locate)[wanted.task]
             _check_minutes(wanted.minutes, Location(path="hours"))
-            records.bump(session, TimeEntryRow, row, expected_version, **values)
-            updated = self._read(session, project, row)
-            records.audit(
-                session,
-                now,
-                project,
-                TimeEntryRow,
-                number,
-                "update",
-                actor=actor,
-                before=current.audit(),
-                after=updated.audit(),
-            )
-            return updated
+            return records.change(
+                session, TimeEntryRow, project, row, expected_version, action="update", actor=actor, at=now,
+                before=current, show=lambda r: self._read(session, project, r), **values,
+            )  # fmt: skip
 
     def delete(
         self, key: str, number: int, expected_version: int, *, actor: str, check: EntryCheck | None = None
@@ -348,18 +337,10 @@ class TimeEntries:
             current = self._read(session, project, row)
             if check is not None:
                 check(current, current)
-            records.bump(session, TimeEntryRow, row, expected_version, deleted_at=now, updated_at=now)
-            records.audit(
-                session,
-                now,
-                project,
-                TimeEntryRow,
-                number,
-                "delete",
-                actor=actor,
-                before=current.audit(),
-                after={"deleted_at": now.isoformat(), "version": row.version},
-            )
+            records.change(
+                session, TimeEntryRow, project, row, expected_version, action="delete", actor=actor, at=now,
+                before=current, show=lambda r: self._read(session, project, r), deleted_at=now,
+            )  # fmt: skip
 
     def restore(self, key: str, number: int, *, actor: str, check: EntryCheck | None = None) -> TimeEntry:
         """Bring the entry back from the trash."""
@@ -370,21 +351,10 @@ class TimeEntries:
             current = self._read(session, project, row)
             if check is not None:
                 check(current, current)
-            deleted_at = row.deleted_at
-            records.bump(session, TimeEntryRow, row, row.version, deleted_at=None, updated_at=now)
-            restored = self._read(session, project, row)
-            records.audit(
-                session,
-                now,
-                project,
-                TimeEntryRow,
-                number,
-                "restore",
-                actor=actor,
-                before={"deleted_at": None if deleted_at is None else deleted_at.isoformat()},
-                after=restored.audit(),
-            )
-            return restored
+            return records.change(
+                session, TimeEntryRow, project, row, row.version, action="restore", actor=actor, at=now,
+                before=current, show=lambda r: self._read(session, project, r), deleted_at=None,
+            )  # fmt: skip
 
     # -- steps ---------------------------------------------------------------------------------
 
