@@ -256,3 +256,17 @@ def test_charter_serve_runs_the_app(data_dir: Path, monkeypatch: pytest.MonkeyPa
     ((app, host, port),) = served
     assert (host, port) == ("127.0.0.1", 8123) and app.state.settings.data_dir == data_dir
     app.state.services.projects  # noqa: B018  the app is on that database
+
+
+def test_a_list_refuses_an_offset_beyond_what_the_database_can_count(client: TestClient, auth: Auth) -> None:
+    project = "/api/v1/projects/own-private"
+    for path in (
+        "/api/v1/projects",
+        f"{project}/tasks",
+        f"{project}/attachments",
+        f"{project}/time-entries",
+        f"{project}/tasks/arch/comments",
+    ):
+        answer = client.get(f"{path}?offset={2**63}", headers=auth("owner"))
+        assert answer.status_code == 422, (path, answer.text)
+        assert client.get(f"{path}?offset={2**31 - 1}", headers=auth("owner")).status_code == 200, path

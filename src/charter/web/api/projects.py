@@ -40,7 +40,9 @@ PLAN_BODY = {
     },
 }
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+MAX_OFFSET = 2**31 - 1
+"""The largest offset a list takes: far past any list, and within what both databases accept."""
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 @router.post("", status_code=201, response_model=Created, openapi_extra={"requestBody": PLAN_BODY})

@@ -19,6 +19,7 @@ from charter.web.api.plan_models import (
     NewTask,
     TaskPage,
 )
+from charter.web.api.projects import Offset
 from charter.web.deps import ActorDep, IfMatchDep, ServicesDep, etag, version_of
 from charter.web.errors import ERROR_RESPONSES
 
@@ -61,7 +62,7 @@ def list_tasks(
     sort: Literal["wbs", "key", "name", "updated"] = "wbs",
     order: Literal["asc", "desc"] = "asc",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> TaskPage:
     """The project's tasks, a page at a time, in WBS order unless sorted otherwise."""
     where = TaskFilter(
