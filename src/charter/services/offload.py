@@ -66,7 +66,7 @@ def compute_schedule(url: str, key: str) -> tuple[int, ComputedSchedule]:
     return schedule_of(store, key)
 
 
-WORKER_NICENESS = 5
+WORKER_NICENESS = 10
 """How much lower than the server's the workers' CPU priority is (Unix ``nice``)."""
 
 
