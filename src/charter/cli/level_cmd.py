@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from charter.cli.render import out, print_json
+from charter.cli.render import err, out, print_json
 from charter.errors import CharterError
 from charter.solvers import DEFAULT_WORKERS, Mode
 
@@ -61,18 +62,18 @@ def level_command(
     and every task that moved: by how much, and why (the resource and the tasks it competed
     with). Nothing is written unless `-o` names a file for the levelled plan.
 
-    Example: `charter level examples/data-platform-levelling.yaml --mode optimal --time-limit 5`
+    Example: `charter level examples/analytics-platform.yaml --mode optimal --time-limit 5`
     """
     chosen = _mode(mode)
     if time_limit <= 0:
         raise CharterError("--time-limit must be above 0", fix="give seconds, e.g. --time-limit 5")
     if not plans:
         raise CharterError("no plan given", fix="charter level PLAN.yaml [MORE.yaml ...]")
-    if len(plans) == 1 and plans[0].suffix.lower() == ".sm":
+    if len(plans) > 1 and any(p.suffix.lower() == ".sm" for p in plans):
+        raise CharterError("a PSPLIB instance (.sm) is levelled on its own", fix="give one .sm file")
+    if plans[0].suffix.lower() == ".sm":
         _level_psplib(plans[0], chosen, time_limit, seed, workers, json)
         return
-    if any(p.suffix.lower() == ".sm" for p in plans):
-        raise CharterError("a PSPLIB instance (.sm) is levelled on its own", fix="give one .sm file")
     from charter.cli.level_plans import level_plans
 
     level_plans(
@@ -87,13 +88,21 @@ def level_command(
     )
 
 
+def searching(mode: Mode, time_limit: float) -> AbstractContextManager[object]:
+    """A spinner on the terminal while the optimal mode searches (it may take its whole limit)."""
+    if mode != "optimal" or not err.is_terminal:
+        return nullcontext()
+    return err.status(f"levelling: searching up to {time_limit:g} s for a shorter schedule and its proof")
+
+
 def _level_psplib(path: Path, mode: Mode, time_limit: float, seed: int, workers: int, as_json: bool) -> None:
     from charter.formats.psplib import read_psplib
     from charter.solvers import solve
 
     instance = read_psplib(path)
     began = time.perf_counter()
-    solution = solve(instance.problem, mode=mode, time_limit=time_limit, seed=seed, workers=workers)
+    with searching(mode, time_limit):
+        solution = solve(instance.problem, mode=mode, time_limit=time_limit, seed=seed, workers=workers)
     elapsed = time.perf_counter() - began
     starts = {instance.problem.label(j): int(solution.start[j]) for j in range(instance.problem.n)}
     document = {

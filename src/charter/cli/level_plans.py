@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from charter.cli.level_cmd import searching
 from charter.cli.render import days, out, print_json, when
 from charter.engine.levelling.plan import Levelling
 from charter.engine.levelling.plan import level_plans as propose
@@ -32,7 +33,8 @@ def level_plans(
     plans = [open_plan(p) for p in paths]
 
     solver = plan_solver(mode=mode, time_limit=time_limit, seed=seed, workers=workers)
-    result = propose(plans, solver, within_slack=within_slack)
+    with searching(mode, time_limit):
+        result = propose(plans, solver, within_slack=within_slack)
     if output is not None:
         save_plan(result.plans[0], output)
     if as_json:
