@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -87,20 +87,10 @@ def check_version(model: type[Any], row: TimeEntryRow | CommentRow | AttachmentR
 
 
 def bump(session: Session, model: type[R], row: R, expected: int, **values: Any) -> None:
-    """UPDATE the row to the next version, only if it is still at ``expected`` (no lost update)."""
-    result = session.execute(
-        sa.update(model)
-        .where(model.id == row.id, model.version == expected)
-        .values(version=expected + 1, **values)
-        .execution_options(synchronize_session=False)
+    """UPDATE the record to its next version, only if it is still at ``expected`` (no lost update)."""
+    steps.bump_row(
+        session, model, row, expected, label(model, row.number), f"{LABELS[model][1]}:{row.number}", **values
     )
-    if cast("sa.CursorResult[Any]", result).rowcount != 1:
-        raise StaleVersionError(
-            f"{label(model, row.number)} was changed by someone else at the same moment",
-            where=Location(path=f"{LABELS[model][1]}:{row.number}"),
-            fix="read it again, then re-apply your change",
-        )
-    session.refresh(row)
 
 
 def audit(

@@ -209,22 +209,33 @@ def check_version(row: TaskRow, expected: int) -> None:
 
 
 def bump(session: Session, row: TaskRow, expected: int, **values: Any) -> None:
-    """UPDATE the row to the next version, only if it is still at ``expected``.
+    """UPDATE the task to its next version, only if it is still at ``expected``."""
+    bump_row(session, TaskRow, row, expected, f"task '{row.key}'", f"task:{row.key}", **values)
+
+
+M = TypeVar("M", bound=Any)
+
+
+def bump_row(
+    session: Session, model: type[M], row: M, expected: int, what: str, path: str, **values: Any
+) -> None:
+    """UPDATE ``row`` (of a versioned table) to its next version, only if it is still at
+    ``expected``; ``what`` and ``path`` name it in the error.
 
     The version condition is what makes a lost update impossible under concurrency: a writer
     that read the same version but commits second matches no row.
     """
     result = session.execute(
-        sa.update(TaskRow)
-        .where(TaskRow.id == row.id, TaskRow.version == expected)
+        sa.update(model)
+        .where(model.id == row.id, model.version == expected)
         .values(version=expected + 1, **values)
         .execution_options(synchronize_session=False)
     )
     if cast("sa.CursorResult[Any]", result).rowcount != 1:
         raise StaleVersionError(
-            f"task '{row.key}' was changed by someone else at the same moment",
-            where=Location(path=f"task:{row.key}"),
-            fix="read the task again, then re-apply your change",
+            f"{what} was changed by someone else at the same moment",
+            where=Location(path=path),
+            fix="read it again, then re-apply your change",
         )
     for name, value in {"version": expected + 1, **values}.items():
         set_committed_value(row, name, value)  # what the UPDATE wrote, without reading it back

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,6 +13,16 @@ from charter.store.comments import MAX_TEXT
 MAX_NOTE = 10_000
 MAX_ID = 2**31 - 1
 """The largest record number (PostgreSQL's INTEGER): a larger one in a path is a 422, not a 500."""
+
+
+class RecordOut(BaseModel):
+    """A record as the API answers it: the store's record, field for field."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, record: TimeEntry | Comment | Attachment) -> Self:
+        return cls.model_validate(record)
 
 
 class TimeEntryIn(BaseModel):
@@ -40,7 +51,7 @@ class TimeEntryPatch(BaseModel):
     note: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
-class TimeEntryOut(BaseModel):
+class TimeEntryOut(RecordOut):
     """One time entry; ``version`` is also its ETag."""
 
     id: int
@@ -56,24 +67,6 @@ class TimeEntryOut(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None = None
-
-    @classmethod
-    def of(cls, entry: TimeEntry) -> TimeEntryOut:
-        return cls(
-            id=entry.id,
-            project=entry.project,
-            person=entry.person,
-            task=entry.task,
-            date=entry.date,
-            hours=entry.hours,
-            minutes=entry.minutes,
-            note=entry.note,
-            author=entry.author,
-            version=entry.version,
-            created_at=entry.created_at,
-            updated_at=entry.updated_at,
-            deleted_at=entry.deleted_at,
-        )
 
 
 class TimeEntryPage(BaseModel):
@@ -96,7 +89,7 @@ class CommentIn(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT, description="Markdown.")
 
 
-class CommentOut(BaseModel):
+class CommentOut(RecordOut):
     """One comment; ``version`` is also its ETag."""
 
     id: int
@@ -109,20 +102,6 @@ class CommentOut(BaseModel):
     updated_at: dt.datetime
     deleted_at: dt.datetime | None = None
 
-    @classmethod
-    def of(cls, comment: Comment) -> CommentOut:
-        return cls(
-            id=comment.id,
-            project=comment.project,
-            task=comment.task,
-            author=comment.author,
-            text=comment.text,
-            version=comment.version,
-            created_at=comment.created_at,
-            updated_at=comment.updated_at,
-            deleted_at=comment.deleted_at,
-        )
-
 
 class CommentPage(BaseModel):
     items: list[CommentOut]
@@ -131,7 +110,7 @@ class CommentPage(BaseModel):
     offset: int
 
 
-class AttachmentOut(BaseModel):
+class AttachmentOut(RecordOut):
     """One attachment's description; ``version`` is its ETag, ``sha256`` its content's."""
 
     id: int
@@ -146,23 +125,6 @@ class AttachmentOut(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None = None
-
-    @classmethod
-    def of(cls, attachment: Attachment) -> AttachmentOut:
-        return cls(
-            id=attachment.id,
-            project=attachment.project,
-            task=attachment.task,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-            size=attachment.size,
-            sha256=attachment.sha256,
-            author=attachment.author,
-            version=attachment.version,
-            created_at=attachment.created_at,
-            updated_at=attachment.updated_at,
-            deleted_at=attachment.deleted_at,
-        )
 
 
 class AttachmentPage(BaseModel):
