@@ -55,6 +55,7 @@ def test_import_report_lists_dates_that_differ(capsys: pytest.CaptureFixture[str
             "name": "Test",
             "fields": [{"field": "start", "stored": "2027-01-19T08:00", "computed": "2027-01-20T08:00"}],
             "reason": None,
+            "file_contradicts_itself": False,
         }
     ]
 

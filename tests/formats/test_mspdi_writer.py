@@ -29,6 +29,8 @@ def normalized(plan: Plan) -> Plan:
     Project or Charter computed, and an implicit standard calendar made explicit."""
     copy = plan.model_copy(deep=True)
     copy.project.extensions.get("mspdi", {}).pop("notes", None)
+    if not copy.project.backward:
+        copy.project.extensions.get("mspdi", {}).pop("FinishDate", None)  # computed, as task dates are
     for task in copy.walk():
         for name in COMPUTED_TASK_FIELDS:
             task.extensions.get("mspdi", {}).pop(name, None)

@@ -117,6 +117,7 @@ def _difference(item: TaskDifference) -> dict[str, Any]:
         "name": item.name,
         "fields": [{"field": d.field, "stored": d.stored, "computed": d.computed} for d in item.differences],
         "reason": item.reason,
+        "file_contradicts_itself": item.file_contradicts_itself,
     }
 
 

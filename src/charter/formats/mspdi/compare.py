@@ -7,12 +7,12 @@ report and ``benchmarks/msproject_oracle.py`` both compare this way.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from charter.domain import Plan
+from charter.domain import Plan, Task
 from charter.engine.cpm import Schedule
+from charter.formats.mspdi.audit import StoredDateAudit, stored_instant
 
 DATE_FIELDS = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish")
 MSPDI_DATE_FIELDS = {
@@ -45,6 +45,8 @@ class TaskDifference:
     name: str
     differences: list[Difference]
     reason: str | None = None
+    # The stored dates contradict the file itself (see ``audit``): Project did not recalculate them.
+    file_contradicts_itself: bool = False
 
 
 def compare_task(
@@ -69,8 +71,7 @@ def compare_task(
         if want is None:
             continue
         mine = getattr(computed, name)[t]
-        instant = net.axis.instant(dt.datetime.fromisoformat(want).replace(tzinfo=None))
-        if cal.work_at(mine) != cal.work_at(instant):
+        if cal.work_at(mine) != cal.work_at(stored_instant(net.axis, want)):
             found.append(Difference(name, want[:16], f"{net.axis.local(mine):%Y-%m-%dT%H:%M}"))
     if stored_slack is not None and abs(computed.total_slack[t] - stored_slack) > SLACK_TOLERANCE:
         found.append(Difference("total_slack", f"{stored_slack:g}", str(computed.total_slack[t])))
@@ -94,33 +95,45 @@ def stored_dates(fields: Mapping[str, object]) -> tuple[dict[str, str | None], f
 def file_differences(plan: Plan, computed: Schedule) -> list[TaskDifference]:
     """Every scheduled task of an imported plan whose computed dates differ from those stored in
     its file (summaries, manual and inactive tasks are not compared), with the reason if known."""
-    notes: list[str] = plan.project.extensions.get(EXTENSION, {}).get("notes", [])
+    project_fields = plan.project.extensions.get(EXTENSION, {})
+    notes: list[str] = project_fields.get("notes", [])
     conflicts: dict[str, str] = {}
     for conflict in computed.conflicts:
         conflicts.setdefault(conflict.task, conflict.message)
-    out: list[TaskDifference] = []
+    stored: dict[str, dict[str, str | None]] = {}
+    found_by_key: dict[str, list[Difference]] = {}
     for task in plan.walk():
-        if task.is_summary or task.manual or not task.active:
-            continue
         fields = task.extensions.get(EXTENSION)
         if not fields:
             continue
         dates, slack = stored_dates(fields)
-        found = compare_task(computed, task.key, dates, slack)
-        if isinstance(found, str) or not found:
+        stored[task.key] = dates
+        if task.is_summary or task.manual or not task.active:
             continue
-        out.append(TaskDifference(task.key, task.label, found, _reason(task.key, plan, conflicts, notes)))
+        found = compare_task(computed, task.key, dates, slack)
+        if not isinstance(found, str) and found:
+            found_by_key[task.key] = found
+    finish = project_fields.get("FinishDate")
+    audit = StoredDateAudit(computed, stored, set(found_by_key), str(finish) if finish else None)
+    tasks = plan.task_map()
+    out: list[TaskDifference] = []
+    for key, found in found_by_key.items():
+        told = conflicts.get(key) or _noted(key, notes)
+        contradiction = None if told else audit.reason(key, {d.field for d in found})
+        reason = told or contradiction or _likely_cause(tasks[key])
+        out.append(TaskDifference(key, tasks[key].label, found, reason, contradiction is not None))
     return out
 
 
-def _reason(key: str, plan: Plan, conflicts: Mapping[str, str], notes: list[str]) -> str | None:
-    if key in conflicts:
-        return conflicts[key]
-    task = plan.task_map()[key]
+def _noted(key: str, notes: list[str]) -> str | None:
     mention = f"task UID {key}:"
     for note in notes:
         if note.startswith(mention):
             return note[len(mention) :].strip()
+    return None
+
+
+def _likely_cause(task: Task) -> str | None:
     if task.actual_start is not None or task.percent_complete > 0:
         return "in progress: Charter places the remaining work from the actuals and the status date"
     if task.duration is not None and task.duration.elapsed:

@@ -296,6 +296,8 @@ class _Reader:
         extra: dict[str, Any] = root.simple_fields(_PROJECT_READ)
         if from_finish and start is not None:
             extra["StartDate"] = root.text("StartDate")
+        if not from_finish and finish is not None:
+            extra["FinishDate"] = root.text("FinishDate")  # compared with, never scheduled from
         definitions = [a.simple_fields(frozenset()) for a in root.all("ExtendedAttributes/ExtendedAttribute")]
         if definitions:
             extra["ExtendedAttributes"] = definitions
