@@ -13,6 +13,9 @@ contradict the file itself (a late finish before the project finish the file sto
 nothing holding the task there; a late date on the wrong side of a link's stored other end),
 the summary counts them apart: the acceptance figure is still the plain share.
 
+Last, for the files that store costs, each task's budget as Charter prices it (rates and rate
+tables, cost per use, materials, cost resources, fixed costs) against the ``Cost`` Project stored.
+
 Prints per file its grade, the tasks compared and the share matching on all fields, then the
 totals per grade against the acceptance figures (>= 99.5 % per grade-A file, >= 95 % over B).
 
@@ -29,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from charter.domain import Plan
+from charter.engine.cost import compile_costs
 from charter.engine.cpm import Schedule, schedule
 from charter.errors import CharterError
 from charter.formats.mspdi import load_mspdi
@@ -48,6 +53,9 @@ class FileResult:
     error: str | None = None
     mismatches: list[str] = field(default_factory=list)
     contradicted: int = 0  # mismatches where the file's stored dates contradict the file itself
+    costs_compared: int = 0  # leaf tasks of a file that stores costs
+    costs_matching: int = 0
+    cost_mismatches: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -60,6 +68,7 @@ def compare_file(xml: Path, expected: dict[str, Any]) -> FileResult:
         plan = load_mspdi(xml)
         computed = schedule(plan)
         audited = {d.key: d for d in file_differences(plan, computed)}
+        compare_costs(plan, result)
     except CharterError as exc:
         result.error = str(exc).splitlines()[0]
         result.compared = sum(1 for t in expected["tasks"] if not t["summary"] and not t["manual"])
@@ -78,6 +87,29 @@ def compare_file(xml: Path, expected: dict[str, Any]) -> FileResult:
         else:
             result.matching += 1
     return result
+
+
+def compare_costs(plan: Plan, result: FileResult) -> None:
+    """Each leaf task's budget (rates, per-use, material, cost resources and fixed costs, on
+    Charter's own schedule) against the ``Cost`` Project stored, to the cent, in files that
+    store any cost."""
+    stored = {
+        t.key: float(t.extensions["mspdi"]["Cost"]) / 100
+        for t in plan.walk()
+        if not t.is_summary and t.active and t.extensions.get("mspdi", {}).get("Cost") not in (None, "")
+    }
+    if not any(stored.values()):
+        return
+    model = compile_costs(plan, baseline=None)
+    budget = model.bac()
+    for key, n in model.leaf_of.items():
+        if key not in stored:
+            continue
+        result.costs_compared += 1
+        if abs(float(budget[n]) - stored[key]) <= 0.01 + 1e-9 * abs(stored[key]):  # Project rounds to cents
+            result.costs_matching += 1
+        else:
+            result.cost_mismatches.append(f"  uid {key}: cost {float(budget[n]):.2f} != {stored[key]:.2f}")
 
 
 def compare_task(computed: Schedule, row: dict[str, Any]) -> list[str]:
@@ -108,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         flag = "" if r.grade != "A" or r.percent >= 99.5 else "  < 99.5 %"
         print(f"{r.name:<58} {r.grade:^5} {r.compared:>6}  {status}{flag}")
         if args.verbose is not None and (not args.verbose or r.name in args.verbose):
-            for line in r.mismatches:
+            for line in r.mismatches + r.cost_mismatches:
                 print(line)
     print()
     for grade in sorted({r.grade for r in results}):
@@ -132,6 +164,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"their own file (-v shows each reason); on the other {consistent} tasks "
                 f"{matching}/{consistent} match ({100.0 * matching / consistent:.1f} %)"
             )
+    costed = [r for r in results if r.costs_compared]
+    compared = sum(r.costs_compared for r in costed)
+    matching = sum(r.costs_matching for r in costed)
+    if compared:
+        print(
+            f"costs: {len(costed)} files store task costs; the budget Charter prices equals Project's "
+            f"Cost on {matching}/{compared} tasks ({100.0 * matching / compared:.1f} %)"
+        )
     return 0
 
 

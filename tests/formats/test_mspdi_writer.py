@@ -20,7 +20,7 @@ from tests.conftest import DATA, EXAMPLES
 from tests.unavailable import skip_here_fail_in_ci
 
 MSPDI = DATA / "mspdi"
-FIXTURES = ["features.xml", "progress.xml", "baselines.xml"]
+FIXTURES = ["features.xml", "progress.xml", "baselines.xml", "costs.xml"]
 NS = "{http://schemas.microsoft.com/project}"
 
 
@@ -213,6 +213,40 @@ def test_mpxj_reads_an_exported_file_with_the_same_content(
         (_calendar_name(plan, key), len(c.exceptions) + len(c.holidays)) for key, c in plan.calendars.items()
     )
     assert calendars == (expected or [("standard", 0)])
+
+
+@pytest.mark.mpxj
+def test_mpxj_reads_the_money_charter_writes(tmp_path: Path, mpxj_reader: Any) -> None:
+    plan = load_mspdi(MSPDI / "costs.xml")
+    target = tmp_path / "export.xml"
+    save_mspdi(plan, target)
+    project = mpxj_reader.read(str(target))
+    resources = {str(r.getName()): r for r in project.getResources() if r.getName() is not None}
+    for resource in plan.resources.values():
+        theirs = resources[resource.name or resource.key]
+        rate = theirs.getStandardRate()
+        if resource.rate is None:
+            assert rate is None or float(rate.getAmount()) == 0
+        else:
+            assert float(rate.getAmount()) == resource.rate.amount
+        per_use = theirs.getCostPerUse()
+        assert (float(per_use.doubleValue()) if per_use is not None else 0.0) == (
+            resource.cost_per_use or 0.0
+        )
+    table = list(resources["Architect"].getCostRateTable(0))
+    assert [float(row.getStandardRate().getAmount()) for row in table] == [1000.0, 1200.0]
+    assert str(table[1].getStartDate().toString())[:10] == "2027-01-11"
+    tasks = {str(t.getUniqueID()): t for t in project.getTasks()}
+    assert float(tasks["1"].getFixedCost().doubleValue()) == 1000.0
+    assert str(tasks["1"].getFixedCostAccrual().toString()) == "START"
+    assert str(tasks["4"].getFixedCostAccrual().toString()) == "END"
+    costs = {
+        str(a.getTask().getUniqueID()): a
+        for a in project.getResourceAssignments()
+        if a.getResource() is not None
+    }
+    assert float(costs["4"].getCost().doubleValue()) == 750.0
+    assert float(costs["3"].getUnits().doubleValue()) == 25000.0  # MPXJ gives units in per cent
 
 
 def _calendar_name(plan: Plan, key: str) -> str:

@@ -32,12 +32,13 @@ from charter.domain import (
     Task,
 )
 from charter.domain.references import validate_references
-from charter.domain.resource import ResourceKind
+from charter.domain.resource import RateChange, ResourceKind
 from charter.domain.task import TaskType
 from charter.domain.values import WorkUnits
 from charter.errors import CharterError, ImportFileError, Location
 from charter.formats.mspdi.baselines import collect_baselines, split_baseline
 from charter.formats.mspdi.calendars import read_calendar, unique_key
+from charter.formats.mspdi.costs import ACCRUALS, money_from, rate_from
 from charter.formats.mspdi.splits import read_splits
 from charter.formats.mspdi.values import (
     CONTOURS,
@@ -93,6 +94,8 @@ _TASK_READ = frozenset(
         "ManualFinish",
         "Priority",
         "Notes",
+        "FixedCost",
+        "FixedCostAccrual",
         "LevelingDelay",
         "LevelingDelayFormat",
         "PredecessorLink",
@@ -349,7 +352,6 @@ class _Reader:
             where = f"resource UID {uid}"
             key = unique_key(node.text("Name") or "", taken, f"resource-{uid}")
             keys[uid] = key
-            rate = self.number(node, "StandardRate", where)
             units = self.number(node, "MaxUnits", where)
             resource = Resource(
                 key=key,
@@ -357,11 +359,35 @@ class _Reader:
                 kind=RESOURCE_KINDS.get(node.text("Type") or "1", "work"),
                 units=units if units is not None else 1.0,
                 calendar=calendars.get(node.text("CalendarUID") or ""),
-                rate=Rate(amount=rate, per="h") if rate else None,
                 email=node.text("EmailAddress"),
             )
+            resource.rate, resource.overtime_rate, resource.cost_per_use = self.rates(node, where)
+            table = sorted(
+                (row for row in node.all("Rates/Rate") if (row.text("RateTable") or "0") == "0"),
+                key=lambda row: row.text("RatesFrom") or "",
+            )
+            if table:
+                resource.rate, resource.overtime_rate, resource.cost_per_use = self.rates(table[0], where)
+                resource.rates = [self.rate_change(row, where) for row in table[1:]]
+            if any((row.text("RateTable") or "0") != "0" for row in node.all("Rates/Rate")):
+                self.note(f"{where}: cost rate tables B to E are left out (Charter prices with table A)")
             result[key] = resource
         return result, keys
+
+    def rates(self, node: Node, where: str) -> tuple[Rate | None, Rate | None, float | None]:
+        """The standard and overtime rate and the cost per use of a resource or rate-table row."""
+        standard, overtime = (
+            rate_from(self.number(node, name, where), node.text(f"{name}Format"), self.units)
+            for name in ("StandardRate", "OvertimeRate")
+        )
+        return standard, overtime, money_from(self.number(node, "CostPerUse", where))
+
+    def rate_change(self, row: Node, where: str) -> RateChange:
+        effective = self.date(row, "RatesFrom", f"{where} rate table")
+        if effective is None:
+            raise self.fail(f"{where} rate table", "a row after the first has no RatesFrom")
+        rate, overtime, per_use = self.rates(row, f"{where} rate table")
+        return RateChange(effective=effective.date(), rate=rate, overtime_rate=overtime, cost_per_use=per_use)
 
     # -- tasks -------------------------------------------------------------------------
     def tasks(
@@ -386,11 +412,20 @@ class _Reader:
             if task_uid is None or resource_uid in (None, UNASSIGNED) or resource_uid not in resource_keys:
                 continue
             where = f"assignment UID {node.text('UID')}"
+            key = resource_keys[resource_uid]
+            kind = resources[key].kind
+            if kind != "work":  # material: Units is the quantity; cost: the amount is its Cost
+                quantity = self.number(node, "Units", where) if kind == "material" else None
+                cost = money_from(self.number(node, "Cost", where)) if kind == "cost" else None
+                assignments.setdefault(task_uid, []).append(
+                    Assignment(resource=key, quantity=quantity, cost=cost)
+                )
+                continue
             work = self.minutes(node, "Work", where)
             remaining = self.minutes(node, "RemainingWork", where)
             assignments.setdefault(task_uid, []).append(
                 Assignment(
-                    resource=resource_keys[resource_uid],
+                    resource=key,
                     units=self.number(node, "Units", where),
                     work=Duration(value=work, unit="m") if work else None,
                     remaining=(
@@ -478,6 +513,10 @@ class _Reader:
             else:
                 task.constraint = Constraint(type=kind, date=date)
         task.deadline = self.date(node, "Deadline", where)
+        task.fixed_cost = money_from(self.number(node, "FixedCost", where))
+        if task.fixed_cost is not None:
+            accrual = ACCRUALS.get(node.text("FixedCostAccrual") or "3", "prorated")
+            task.fixed_cost_accrual = None if accrual == "prorated" else accrual
         calendar = node.text("CalendarUID")
         if calendar not in (None, "-1"):
             if calendar not in calendars:

@@ -122,3 +122,8 @@ def lag_from(tenths: int, code: int | None, units: WorkUnits) -> Lag:
 def _tidy(value: float) -> float:
     rounded = round(value, 4)
     return float(int(rounded)) if rounded == int(rounded) else rounded
+
+
+def number_text(value: float) -> str:
+    """A number as MSPDI writes it: an integer without a point, else up to six decimals."""
+    return str(int(value)) if value == int(value) else f"{value:.6f}".rstrip("0").rstrip(".")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.domain import Calendar, LinkType, Plan, Task
+from charter.domain import Calendar, LinkType, Plan, Rate, Resource, Task
 from charter.domain.calendar import WEEKDAYS, Weekday
 from charter.domain.task import ConstraintType, PlanDate
 from charter.domain.values import Duration, Lag, TimeRange, WorkUnits
@@ -28,11 +28,13 @@ from charter.engine.calendar import compile_calendar
 from charter.engine.cpm import Schedule, schedule
 from charter.errors import CharterError
 from charter.formats.mspdi.baselines import baseline_elements
+from charter.formats.mspdi.costs import ACCRUAL_CODES, hundredths_text, rate_fields
 from charter.formats.mspdi.order import PROJECT_ORDER, TASK_ORDER
-from charter.formats.mspdi.values import CONTOUR_CODES, ESTIMATED_OFFSET, FORMAT_UNITS
+from charter.formats.mspdi.values import CONTOUR_CODES, ESTIMATED_OFFSET, FORMAT_UNITS, number_text
 from charter.formats.mspdi.xmltree import INSTRUCTION, NAMESPACE
 
 EXTENSION = "mspdi"
+RATES_FROM, RATES_TO = "1984-01-01", "2049-12-31T23:59:00"  # the span Project gives a rate table
 CONSTRAINT_CODES = {
     ConstraintType.ASAP: "0",
     ConstraintType.ALAP: "1",
@@ -173,15 +175,12 @@ def _flag_set(value: Any) -> bool:
 def lag_fields(lag: Lag, predecessor_elapsed: bool, plan: Plan) -> tuple[str, str]:
     """``(LinkLag, LagFormat)``: tenths of a minute, or the percentage for % formats."""
     if lag.percent is not None:
-        return _number(lag.percent), str(ELAPSED_PERCENT_FORMAT if predecessor_elapsed else PERCENT_FORMAT)
+        code = ELAPSED_PERCENT_FORMAT if predecessor_elapsed else PERCENT_FORMAT
+        return number_text(lag.percent), str(code)
     if lag.amount is None:
         return "0", "7"
     tenths = round(exact_minutes(lag.amount, plan.project.work_units) * 10)
     return str(tenths), duration_format(lag.amount)
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def _flag(value: bool) -> str:
@@ -482,6 +481,9 @@ class _Writer:
             fields["CalendarUID"] = str(self.calendar_uids[task.calendar])
         if task.deadline is not None:
             fields["Deadline"] = date_text(task.deadline, end_of_day=True)
+        if task.fixed_cost is not None:
+            fields["FixedCost"] = hundredths_text(task.fixed_cost)
+            fields["FixedCostAccrual"] = ACCRUAL_CODES[task.fixed_cost_accrual or "prorated"]
         if task.notes is not None:
             fields["Notes"] = task.notes
         if task.leveling_delay is not None:
@@ -535,14 +537,55 @@ class _Writer:
             _add(element, "IsNull", "0")
             if resource.email:
                 _add(element, "EmailAddress", resource.email)
-            _add(element, "MaxUnits", _number(resource.units))
-            if resource.rate is not None and resource.rate.per == "h":
-                _add(element, "StandardRate", _number(resource.rate.amount))
-                _add(element, "StandardRateFormat", "2")
-            if resource.cost_per_use is not None:
-                _add(element, "CostPerUse", _number(resource.cost_per_use * 100))
+            _add(element, "MaxUnits", number_text(resource.units))
+            self.rate_elements(
+                element, resource, (resource.rate, resource.overtime_rate, resource.cost_per_use)
+            )
             if resource.calendar is not None and resource.calendar in self.calendar_uids:
                 _add(element, "CalendarUID", str(self.calendar_uids[resource.calendar]))
+            if resource.rates:
+                self.rate_table(_add(element, "Rates", ""), resource)
+
+    def rate_elements(
+        self,
+        element: ET.Element,
+        resource: Resource,
+        rates: tuple[Rate | None, Rate | None, float | None],
+    ) -> None:
+        units = self.plan.project.work_units
+        standard, overtime, per_use = rates
+        material = resource.kind == "material"  # its standard rate is per unit of material
+        for name, rate, per_unit in (("StandardRate", standard, material), ("OvertimeRate", overtime, False)):
+            fields = rate_fields(rate, units, material=per_unit)
+            if fields is not None:
+                _add(element, name, fields[0])
+                _add(element, f"{name}Format", fields[1])
+        if per_use is not None:
+            _add(element, "CostPerUse", hundredths_text(per_use))
+
+    def rate_table(self, element: ET.Element, resource: Resource) -> None:
+        """Cost rate table A: the resource's own rates from the start, then one row per change."""
+        rows: list[tuple[dt.date | None, Rate | None, Rate | None, float | None]] = [
+            (None, resource.rate, resource.overtime_rate, resource.cost_per_use)
+        ]
+        for change in sorted(resource.rates, key=lambda c: c.effective):
+            _, standard, overtime, per_use = rows[-1]
+            rows.append(
+                (
+                    change.effective,
+                    change.rate if change.rate is not None else standard,
+                    change.overtime_rate if change.overtime_rate is not None else overtime,
+                    change.cost_per_use if change.cost_per_use is not None else per_use,
+                )
+            )
+        for n, (start, standard, overtime, per_use) in enumerate(rows):
+            following = rows[n + 1][0] if n + 1 < len(rows) else None
+            row = _add(element, "Rate", "")
+            _add(row, "RatesFrom", f"{start or RATES_FROM}T00:00:00")
+            until = f"{following - dt.timedelta(days=1)}T23:59:00" if following is not None else RATES_TO
+            _add(row, "RatesTo", until)
+            _add(row, "RateTable", "0")
+            self.rate_elements(row, resource, (standard, overtime, per_use))
 
     def assignments(self, parent: ET.Element) -> None:
         number = 0
@@ -557,12 +600,15 @@ class _Writer:
                 _add(element, "UID", str(number))
                 _add(element, "TaskUID", str(self.uids[task.key]))
                 _add(element, "ResourceUID", str(self.resource_uids[assignment.resource]))
-                if assignment.units is not None:
-                    _add(element, "Units", _number(assignment.units))
-                if assignment.work is not None:
-                    _add(element, "Work", iso_duration(exact_minutes(assignment.work, units)))
+                if assignment.cost is not None:
+                    _add(element, "Cost", hundredths_text(assignment.cost))
                 if assignment.remaining is not None:
                     _add(element, "RemainingWork", iso_duration(exact_minutes(assignment.remaining, units)))
+                share = assignment.quantity if assignment.quantity is not None else assignment.units
+                if share is not None:
+                    _add(element, "Units", number_text(share))
+                if assignment.work is not None:
+                    _add(element, "Work", iso_duration(exact_minutes(assignment.work, units)))
                 if assignment.contour is not None:
                     _add(element, "WorkContour", CONTOUR_CODES[assignment.contour])
                 if not written:  # the first assignment carries the split, as the reader expects

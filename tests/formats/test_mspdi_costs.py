@@ -1,0 +1,90 @@
+"""Money in MSPDI files: rates, rate tables, per-use and fixed costs, material and cost resources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from charter.domain import Rate
+from charter.domain.resource import RateChange
+from charter.engine.cost import compile_costs
+from charter.formats.mspdi import load_mspdi, parse_mspdi
+from charter.formats.mspdi.writer import dump_mspdi
+from tests.conftest import DATA
+
+COSTS = DATA / "mspdi" / "costs.xml"
+NS = "{http://schemas.microsoft.com/project}"
+
+
+def test_rates_come_in_the_unit_project_shows_them_in() -> None:
+    plan = load_mspdi(COSTS)
+    developer, architect = plan.resources["developer"], plan.resources["architect"]
+    assert (developer.rate, developer.overtime_rate, developer.cost_per_use) == (
+        Rate(amount=100, per="h"),
+        Rate(amount=150, per="h"),
+        50.0,  # stored in hundredths: 5000
+    )
+    assert architect.rate == Rate(amount=1000, per="d")  # 125 an hour, shown per 8-hour day
+    assert architect.rates == [RateChange(effective=dt.date(2027, 1, 11), rate=Rate(amount=1200, per="d"))]
+    assert plan.resources["cables"].rate == Rate(amount=4, per="h")  # per unit of material
+    notes = plan.project.extensions["mspdi"]["notes"]
+    assert any("resource UID 2" in note and "rate tables B" in note for note in notes)
+
+
+def test_fixed_costs_materials_and_cost_resources() -> None:
+    tasks = load_mspdi(COSTS).task_map()
+    assert (tasks["1"].fixed_cost, tasks["1"].fixed_cost_accrual) == (1000.0, "start")
+    assert (tasks["4"].fixed_cost, tasks["4"].fixed_cost_accrual) == (200.0, "end")
+    assert tasks["2"].fixed_cost is None
+    assert [(a.resource, a.quantity, a.units) for a in tasks["3"].resources] == [("cables", 250.0, None)]
+    assert [(a.resource, a.cost) for a in tasks["4"].resources] == [("travel", 750.0)]
+
+
+def test_budget_of_an_imported_file() -> None:
+    model = compile_costs(load_mspdi(COSTS), baseline=None)
+    budget = {key: float(model.bac()[i]) for key, i in model.leaf_of.items()}
+    assert budget == pytest.approx(
+        {
+            "1": 40 * 100 + 50 + 1000,  # 40 h at 100/h, 50 per use, fixed 1,000
+            "2": 5 * 1000 + 5 * 1200,  # a week at 1,000/d, from 2027-01-11 a week at 1,200/d
+            "3": 250 * 4,
+            "4": 750 + 200,
+        }
+    )
+
+
+def test_money_is_written_back_as_project_keeps_it() -> None:
+    plan = load_mspdi(COSTS)
+    root = ET.fromstring(dump_mspdi(plan).xml)
+    resources = {r.findtext(f"{NS}Name"): r for r in root.iter(f"{NS}Resource")}
+    architect = resources["Architect"]
+    assert (architect.findtext(f"{NS}StandardRate"), architect.findtext(f"{NS}StandardRateFormat")) == (
+        "125",
+        "3",
+    )
+    table = [
+        (row.findtext(f"{NS}RatesFrom"), row.findtext(f"{NS}RatesTo"), row.findtext(f"{NS}StandardRate"))
+        for row in architect.iter(f"{NS}Rate")
+    ]
+    assert table == [
+        ("1984-01-01T00:00:00", "2027-01-10T23:59:00", "125"),
+        ("2027-01-11T00:00:00", "2049-12-31T23:59:00", "150"),
+    ]
+    assert resources["Developer"].findtext(f"{NS}CostPerUse") == "5000"
+    assert resources["Cables"].findtext(f"{NS}StandardRateFormat") == "8"
+    tasks = {t.findtext(f"{NS}UID"): t for t in root.iter(f"{NS}Task")}
+    assert (tasks["1"].findtext(f"{NS}FixedCost"), tasks["1"].findtext(f"{NS}FixedCostAccrual")) == (
+        "100000",
+        "1",
+    )
+    assert tasks["2"].findtext(f"{NS}FixedCost") is None
+    assignments = {a.findtext(f"{NS}TaskUID"): a for a in root.iter(f"{NS}Assignment")}
+    assert assignments["3"].findtext(f"{NS}Units") == "250"
+    assert assignments["4"].findtext(f"{NS}Cost") == "75000"
+    again = parse_mspdi(dump_mspdi(plan).xml, "again.xml")
+    assert again.resources == plan.resources
+    assert [(t.fixed_cost, t.fixed_cost_accrual, t.resources) for t in again.walk()] == [
+        (t.fixed_cost, t.fixed_cost_accrual, t.resources) for t in plan.walk()
+    ]
