@@ -75,19 +75,27 @@ def assert_keeps_links_constraints_and_calendars(result: Levelling, base: Schedu
     again = schedule(plan)
     assert (again.start, again.finish) == (after.start, after.finish)  # it is the plan's CPM schedule
     net = after.network
+    # Delaying a summary's first task shortens the summary, and with it a percentage lag counted
+    # on the summary's duration: its successors may then start earlier, as in Microsoft Project.
+    shrinking_lags = any(
+        link.lag.percent is not None and net.tasks[net.index[link.predecessor]].is_summary
+        for task in net.tasks
+        for link in task.links
+    )
     for i, task in enumerate(net.tasks):
         if task.is_summary:
             continue
         # the same working time on the task's calendar, and never earlier than unlevelled
         assert work_on(after, i) == work_on(base, i), task.key
-        assert after.start[i] >= base.start[i], task.key
+        assert shrinking_lags or after.start[i] >= base.start[i], task.key
         for link in task.links:
             # Every link without lag the unlevelled schedule keeps, the levelled one keeps too.
             p = net.index[link.predecessor]
             if link.lag.is_zero and holds(base, link.type, p, i):
                 assert holds(after, link.type, p, i), (link, task.key)
+        leaf = net.leaf_of_task[i]
         if task.constraint is not None and task.constraint.type.value == "SNET":
-            assert after.start[i] >= base.start[i]
+            assert after.start[i] >= (net.constraint_date[leaf] or 0), task.key
 
 
 @settings(
@@ -224,3 +232,15 @@ tasks:
     result = level_plans([plan], fast)
     assert [m.key for m in result.moves] == ["c"]
     assert len(result.unresolved) == 1 and result.unresolved[0].resource == "ann"
+
+
+def test_a_shorter_summary_shortens_a_percentage_lag_counted_on_it() -> None:
+    plan = load_plan(Path(__file__).parents[1] / "data" / "levelling-summary-percent-lag.yaml")
+    base = schedule(plan)
+    result = level_plans([plan], fast, within_slack=False)
+    after, net = result.after[0], base.network
+    s0, t21 = net.index["s0"], net.index["t21"]
+    assert after.start[s0] > base.start[s0] and after.finish[s0] == base.finish[s0]  # s0 got shorter
+    assert after.start[t21] < base.start[t21]
+    assert_keeps_links_constraints_and_calendars(result, base)
+    assert overallocations(bookings(result.after), pool([plan])) == []

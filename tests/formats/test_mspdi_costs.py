@@ -88,3 +88,22 @@ def test_money_is_written_back_as_project_keeps_it() -> None:
     assert [(t.fixed_cost, t.fixed_cost_accrual, t.resources) for t in again.walk()] == [
         (t.fixed_cost, t.fixed_cost_accrual, t.resources) for t in plan.walk()
     ]
+
+
+def test_what_charter_does_not_model_of_a_resource_is_kept_and_written_back() -> None:
+    plan = load_mspdi(COSTS)
+    kept = plan.resources["developer"].extensions["mspdi"]
+    assert kept == {
+        "Initials": "D",
+        "Group": "Engineering",
+        "Notes": "On loan from the platform team",
+        "ExtendedAttribute": [{"FieldID": "205520904", "Value": "Team A"}],
+    }  # Work and Cost are Project's roll-ups of the tasks: recomputed, not kept
+    root = ET.fromstring(dump_mspdi(plan).xml)
+    developer = next(r for r in root.iter(f"{NS}Resource") if r.findtext(f"{NS}Name") == "Developer")
+    names = [child.tag.removeprefix(NS) for child in developer]
+    assert names == [
+        "UID", "ID", "Name", "Type", "IsNull", "Initials", "Group", "MaxUnits", "StandardRate",
+        "StandardRateFormat", "OvertimeRate", "OvertimeRateFormat", "CostPerUse", "Notes", "ExtendedAttribute",
+    ]  # fmt: skip
+    assert developer.find(f"{NS}ExtendedAttribute/{NS}Value").text == "Team A"  # type: ignore[union-attr]

@@ -65,6 +65,12 @@ def test_extension_data_is_written_back(name: str) -> None:
             if field in COMPUTED_TASK_FIELDS or not isinstance(value, str):
                 continue
             assert written[task.key].findtext(f"{NS}{field}") == value, (task.key, field)
+    resources = {r.findtext(f"{NS}Name"): r for r in root.iter(f"{NS}Resource")}
+    for resource in plan.resources.values():
+        element = resources[resource.name or resource.key]
+        for field, value in resource.extensions.get("mspdi", {}).items():
+            if isinstance(value, str):
+                assert element.findtext(f"{NS}{field}") == value, (resource.key, field)
     for field, value in plan.project.extensions["mspdi"].items():
         if isinstance(value, str):
             assert root.findtext(f"{NS}{field}") == value, field

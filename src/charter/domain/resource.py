@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,6 +65,7 @@ class Resource(BaseModel):
     rates: list[RateChange] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list)
     email: str | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)  # what Charter does not model, by source
 
 
 class Assignment(BaseModel):

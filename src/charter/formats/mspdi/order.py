@@ -44,3 +44,27 @@ PredecessorLink ActualWorkProtected ActualOvertimeWorkProtected ExtendedAttribut
 OutlineCode IsPublished StatusManager CommitmentStart CommitmentFinish CommitmentType
 """
 )
+
+RESOURCE_ORDER = _names(
+    """
+UID GUID ID Name Type IsNull Initials Phonetics NTAccount MaterialLabel Code Group WorkGroup
+EmailAddress Hyperlink HyperlinkAddress HyperlinkSubAddress MaxUnits PeakUnits OverAllocated
+AvailableFrom AvailableTo Start Finish CanLevel AccrueAt Work RegularWork OvertimeWork ActualWork
+RemainingWork ActualOvertimeWork RemainingOvertimeWork PercentWorkComplete StandardRate
+StandardRateFormat Cost OvertimeRate OvertimeRateFormat OvertimeCost CostPerUse ActualCost
+ActualOvertimeCost RemainingCost RemainingOvertimeCost WorkVariance CostVariance SV CV ACWP
+CalendarUID Notes BCWS BCWP IsGeneric IsInactive IsEnterprise BookingType ActualWorkProtected
+ActualOvertimeWorkProtected ActiveDirectoryGUID CreationDate IsCostResource AssnOwner AssnOwnerGuid
+IsBudget Baseline ExtendedAttribute OutlineCode AvailabilityPeriods Rates TimephasedData
+"""
+)
+
+RESOURCE_COMPUTED = _names(
+    """
+ID PeakUnits OverAllocated Start Finish Work RegularWork OvertimeWork ActualWork RemainingWork
+ActualOvertimeWork RemainingOvertimeWork PercentWorkComplete Cost OvertimeCost ActualCost
+ActualOvertimeCost RemainingCost RemainingOvertimeCost WorkVariance CostVariance SV CV ACWP BCWS BCWP
+"""
+)
+"""Resource elements Project derives from the tasks (roll-ups of work and cost): not kept, since
+they would be stale once the plan changes; Project recomputes them when it opens the file."""

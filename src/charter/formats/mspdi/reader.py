@@ -39,6 +39,7 @@ from charter.errors import CharterError, ImportFileError, Location
 from charter.formats.mspdi.baselines import collect_baselines, split_baseline
 from charter.formats.mspdi.calendars import read_calendar, unique_key
 from charter.formats.mspdi.costs import ACCRUALS, money_from, rate_from
+from charter.formats.mspdi.order import RESOURCE_COMPUTED
 from charter.formats.mspdi.splits import read_splits
 from charter.formats.mspdi.values import (
     CONTOURS,
@@ -99,6 +100,24 @@ _TASK_READ = frozenset(
         "LevelingDelay",
         "LevelingDelayFormat",
         "PredecessorLink",
+    }
+)
+# Resource elements read into the plan or derived from the tasks (the rest is kept under extensions).
+_RESOURCE_READ = frozenset(
+    {
+        "UID",
+        "Name",
+        "Type",
+        "IsNull",
+        "EmailAddress",
+        "MaxUnits",
+        "StandardRate",
+        "StandardRateFormat",
+        "OvertimeRate",
+        "OvertimeRateFormat",
+        "CostPerUse",
+        "CalendarUID",
+        *RESOURCE_COMPUTED,
     }
 )
 _PROJECT_READ = frozenset(
@@ -362,6 +381,12 @@ class _Reader:
                 email=node.text("EmailAddress"),
             )
             resource.rate, resource.overtime_rate, resource.cost_per_use = self.rates(node, where)
+            extra: dict[str, Any] = node.simple_fields(_RESOURCE_READ)
+            attributes = [a.simple_fields(frozenset()) for a in node.children("ExtendedAttribute")]
+            if attributes:
+                extra["ExtendedAttribute"] = attributes
+            if extra:
+                resource.extensions = {EXTENSION: extra}
             table = sorted(
                 (row for row in node.all("Rates/Rate") if (row.text("RateTable") or "0") == "0"),
                 key=lambda row: row.text("RatesFrom") or "",

@@ -29,7 +29,7 @@ from charter.engine.cpm import Schedule, schedule
 from charter.errors import CharterError
 from charter.formats.mspdi.baselines import baseline_elements
 from charter.formats.mspdi.costs import ACCRUAL_CODES, hundredths_text, rate_fields
-from charter.formats.mspdi.order import PROJECT_ORDER, TASK_ORDER
+from charter.formats.mspdi.order import PROJECT_ORDER, RESOURCE_COMPUTED, RESOURCE_ORDER, TASK_ORDER
 from charter.formats.mspdi.values import CONTOUR_CODES, ESTIMATED_OFFSET, FORMAT_UNITS, number_text
 from charter.formats.mspdi.xmltree import INSTRUCTION, NAMESPACE
 
@@ -85,6 +85,7 @@ def _rank(order: Iterable[str]) -> dict[str, int]:
 
 _PROJECT_RANK = _rank(PROJECT_ORDER)
 _TASK_RANK = _rank(TASK_ORDER)
+_RESOURCE_RANK = _rank(RESOURCE_ORDER)
 
 
 @dataclass
@@ -203,7 +204,7 @@ class _Writer:
         ET.register_namespace("", NAMESPACE)
         root = ET.Element(_tag("Project"))
         fields = self.project_fields()
-        ordered = sorted(fields.items(), key=lambda kv: _PROJECT_RANK.get(kv[0], len(_PROJECT_RANK)))
+        ordered = _in_order(fields, _PROJECT_RANK)
         for name, value in ordered:
             if name == "ExtendedAttributes":
                 continue
@@ -397,14 +398,11 @@ class _Writer:
         for i, task in enumerate(net.tasks):
             fields = self.task_fields(i, task, codes[i], elapsed_leaf.get(i, False))
             element = ET.SubElement(parent, _tag("Task"))
-            for name, value in sorted(fields.items(), key=lambda kv: _TASK_RANK.get(kv[0], len(_TASK_RANK))):
+            for name, value in _in_order(fields, _TASK_RANK):
                 if name == "PredecessorLink":
                     self.links(element, task, elapsed_leaf)
                 elif name == "ExtendedAttribute":
-                    for attribute in value:
-                        holder = ET.SubElement(element, _tag("ExtendedAttribute"))
-                        for key, text in attribute.items():
-                            _add(holder, key, str(text))
+                    _extended_attributes(element, value)
                 elif name == "Baseline":
                     for baseline in value:
                         holder = ET.SubElement(element, _tag("Baseline"))
@@ -530,21 +528,43 @@ class _Writer:
                 taken.add(uid)
             self.resource_uids[resource.key] = uid
             element = ET.SubElement(parent, _tag("Resource"))
-            _add(element, "UID", str(uid))
-            _add(element, "ID", str(number))
-            _add(element, "Name", resource.name or resource.key)
-            _add(element, "Type", RESOURCE_TYPES[resource.kind])
-            _add(element, "IsNull", "0")
-            if resource.email:
-                _add(element, "EmailAddress", resource.email)
-            _add(element, "MaxUnits", number_text(resource.units))
-            self.rate_elements(
-                element, resource, (resource.rate, resource.overtime_rate, resource.cost_per_use)
-            )
-            if resource.calendar is not None and resource.calendar in self.calendar_uids:
-                _add(element, "CalendarUID", str(self.calendar_uids[resource.calendar]))
-            if resource.rates:
-                self.rate_table(_add(element, "Rates", ""), resource)
+            fields = self.resource_fields(resource, uid, number)
+            for name, value in _in_order(fields, _RESOURCE_RANK):
+                if name == "ExtendedAttribute":
+                    _extended_attributes(element, value)
+                elif name == "Rates":
+                    self.rate_table(_add(element, "Rates", ""), resource)
+                elif name == "StandardRate":
+                    own_rates = (resource.rate, resource.overtime_rate, resource.cost_per_use)
+                    self.rate_elements(element, resource, own_rates)
+                else:
+                    _add(element, name, value)
+
+    def resource_fields(self, resource: Resource, uid: int, number: int) -> dict[str, Any]:
+        """The resource's elements by name: the kept ones, then what Charter models (the rates
+        are written together, at ``StandardRate``'s place)."""
+        stored: dict[str, Any] = resource.extensions.get(EXTENSION, {})
+        fields: dict[str, Any] = {
+            k: str(v)
+            for k, v in stored.items()
+            if k not in RESOURCE_COMPUTED and isinstance(v, str | int | float)
+        }
+        fields["UID"], fields["ID"] = str(uid), str(number)
+        fields["Name"] = resource.name or resource.key
+        fields["Type"] = RESOURCE_TYPES[resource.kind]
+        fields["IsNull"] = "0"
+        if resource.email:
+            fields["EmailAddress"] = resource.email
+        fields["MaxUnits"] = number_text(resource.units)
+        fields["StandardRate"] = ""
+        if resource.calendar is not None and resource.calendar in self.calendar_uids:
+            fields["CalendarUID"] = str(self.calendar_uids[resource.calendar])
+        attributes = stored.get("ExtendedAttribute")
+        if attributes:
+            fields["ExtendedAttribute"] = attributes
+        if resource.rates:
+            fields["Rates"] = ""
+        return fields
 
     def rate_elements(
         self,
@@ -704,6 +724,18 @@ def _uid_map(value: Any) -> dict[str, int]:
 
 def _tag(name: str) -> str:
     return f"{{{NAMESPACE}}}{name}"
+
+
+def _in_order(fields: dict[str, Any], rank: dict[str, int]) -> list[tuple[str, Any]]:
+    """The fields in the schema's element order (unknown names last, as they came)."""
+    return sorted(fields.items(), key=lambda item: rank.get(item[0], len(rank)))
+
+
+def _extended_attributes(element: ET.Element, attributes: list[dict[str, Any]]) -> None:
+    for attribute in attributes:
+        holder = ET.SubElement(element, _tag("ExtendedAttribute"))
+        for key, text in attribute.items():
+            _add(holder, key, str(text))
 
 
 def _add(parent: ET.Element, name: str, text: str) -> ET.Element:

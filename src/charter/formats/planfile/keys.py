@@ -71,6 +71,7 @@ RESOURCE = {
     "rates": "rate table: [{from: 2027-07-01, rate: 105/h, overtime_rate: 150/h, cost_per_use: 0}]",
     "skills": "skills the resource has",
     "email": "where notifications go",
+    "extensions": "data Charter keeps but does not model (e.g. from an imported Project file), by source",
 }
 
 TASK = {

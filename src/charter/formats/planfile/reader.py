@@ -509,6 +509,8 @@ class _Reader:
                 resource.skills = self.strings(m["skills"], f"{path}.skills")
             if "rates" in m:
                 resource.rates = money.read_rates(self, m["rates"], f"{path}.rates")
+            if "extensions" in m:
+                resource.extensions = self.extensions(m["extensions"], f"{path}.extensions")
             result[key] = resource
         return result
 

@@ -107,6 +107,7 @@ def plan_schema() -> dict[str, Any]:
             },
             "skills": {"type": "array", "items": _str()},
             "email": _str(),
+            "extensions": {"type": "object"},
         },
     )
     assignment = {

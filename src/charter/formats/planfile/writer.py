@@ -222,6 +222,8 @@ def _resource(resource: Resource) -> dict[str, Any]:
     if resource.email:
         out["email"] = resource.email
     money.write_resource(resource, out, _Flow)
+    if resource.extensions:
+        out["extensions"] = resource.extensions
     return out
 
 
