@@ -10,12 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from charter.engine.cpm import schedule
 from charter.formats.planfile import parse_plan
 from charter.views.schedule import schedule_document
 from tests.backends import BACKENDS, POSTGRES_ENV, POSTGRES_HOW, Backend, PostgresBackend, SQLiteBackend
 from tests.unavailable import skip_here_fail_in_ci
+
+# In CI the property tests draw the same examples on every run, so a landing never depends on
+# luck; everywhere else they explore new examples each run and keep failures in .hypothesis/.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
