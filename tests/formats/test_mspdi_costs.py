@@ -107,3 +107,12 @@ def test_what_charter_does_not_model_of_a_resource_is_kept_and_written_back() ->
         "StandardRateFormat", "OvertimeRate", "OvertimeRateFormat", "CostPerUse", "Notes", "ExtendedAttribute",
     ]  # fmt: skip
     assert developer.find(f"{NS}ExtendedAttribute/{NS}Value").text == "Team A"  # type: ignore[union-attr]
+
+
+def test_task_costs_are_written_as_charter_prices_them() -> None:
+    root = ET.fromstring(dump_mspdi(load_mspdi(COSTS)).xml)
+    costs = {t.findtext(f"{NS}UID"): t.findtext(f"{NS}Cost") for t in root.iter(f"{NS}Task")}
+    assert costs == {"0": "1800000", "1": "505000", "2": "1100000", "3": "100000", "4": "95000"}
+    plain = ET.fromstring(dump_mspdi(load_mspdi(DATA / "mspdi" / "progress.xml")).xml)
+    assert all(t.find(f"{NS}Cost") is None for t in plain.iter(f"{NS}Task"))  # no money, no costs
+

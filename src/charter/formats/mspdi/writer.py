@@ -25,6 +25,7 @@ from charter.domain.calendar import WEEKDAYS, Weekday
 from charter.domain.task import ConstraintType, PlanDate
 from charter.domain.values import Duration, Lag, TimeRange, WorkUnits
 from charter.engine.calendar import compile_calendar
+from charter.engine.cost import compile_costs
 from charter.engine.cpm import Schedule, schedule
 from charter.errors import CharterError
 from charter.formats.mspdi.baselines import baseline_elements
@@ -71,6 +72,7 @@ COMPUTED_TASK_FIELDS = frozenset(
         "Critical",
         "StartVariance",
         "FinishVariance",
+        "Cost",
     }
 )
 # Project-level extension entries that are Charter's own, not MSPDI elements.
@@ -188,6 +190,27 @@ def _flag(value: bool) -> str:
     return "1" if value else "0"
 
 
+def prices_anything(plan: Plan) -> bool:
+    """Whether the plan holds any money: a rate, a cost per use, a fixed cost, a material or a cost."""
+    if any(r.rate or r.overtime_rate or r.cost_per_use or r.rates for r in plan.resources.values()):
+        return True
+    return any(task.fixed_cost or any(a.cost or a.quantity for a in task.resources) for task in plan.walk())
+
+
+def task_costs(plan: Plan, result: Schedule) -> list[float]:
+    """Each task's budget at completion by schedule index; a summary's is the sum of its tasks'."""
+    model = compile_costs(plan, baseline=None)
+    budget = model.bac()
+    net = result.network
+    costs = [0.0] * len(net.tasks)
+    for key, n in model.leaf_of.items():
+        costs[net.index[key]] = float(budget[n])
+    for i in reversed(range(len(net.tasks))):  # children come after their summary
+        if net.children[i]:
+            costs[i] = sum(costs[c] for c in net.children[i])
+    return costs
+
+
 # -- the writer --------------------------------------------------------------------------
 class _Writer:
     def __init__(self, plan: Plan, result: Schedule) -> None:
@@ -199,6 +222,7 @@ class _Writer:
         self.resource_uids: dict[str, int] = {}
         self.uids: dict[str, int] = {}
         self.generated: dict[str, int] = {}
+        self.costs = task_costs(plan, result) if prices_anything(plan) else None
 
     def write(self) -> MspdiDocument:
         ET.register_namespace("", NAMESPACE)
@@ -393,6 +417,9 @@ class _Writer:
             ("Summary", "1"),
         ):
             _add(summary, name, value)
+        if self.costs is not None:
+            total = sum(cost for i, cost in enumerate(self.costs) if net.parent[i] < 0)
+            _add(summary, "Cost", hundredths_text(round(total, 2)))
         codes = net.wbs_codes()
         elapsed_leaf = {net.task_of_leaf[leaf]: net.duration_elapsed[leaf] for leaf in range(net.n_leaves)}
         for i, task in enumerate(net.tasks):
@@ -479,6 +506,8 @@ class _Writer:
             fields["CalendarUID"] = str(self.calendar_uids[task.calendar])
         if task.deadline is not None:
             fields["Deadline"] = date_text(task.deadline, end_of_day=True)
+        if self.costs is not None:
+            fields["Cost"] = hundredths_text(round(self.costs[i], 2))
         if task.fixed_cost is not None:
             fields["FixedCost"] = hundredths_text(task.fixed_cost)
             fields["FixedCostAccrual"] = ACCRUAL_CODES[task.fixed_cost_accrual or "prorated"]
