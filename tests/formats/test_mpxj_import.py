@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from charter.engine.cpm import schedule
 from charter.errors import CharterError, ImportFileError
 from charter.formats import jvm
 from charter.formats.mpxj_import import FORMAT_NAMES, load_with_mpxj
+from charter.formats.mspdi import load_mspdi
 from charter.sources import MPXJ_SUFFIXES, open_plan
 from charter.views.schedule import schedule_document
 from tests.unavailable import skip_here_fail_in_ci
@@ -209,3 +211,18 @@ def test_charter_does_not_import_mpxj_or_jpype_until_such_a_file_is_opened() -> 
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_same_file_imports_the_same_twice(jpype_module: Any) -> None:
+    source = Path(__file__).parents[1] / "data" / "mspdi" / "levelling-splits.xml"  # stores no CurrentDate
+    first = load_with_mpxj(source)
+    assert "CurrentDate" not in first.project.extensions["mspdi"]  # not MPXJ's "now" in its place
+    time.sleep(1.1)
+    assert load_with_mpxj(source) == first
+
+
+def test_split_tasks_come_through_mpxj(jpype_module: Any) -> None:
+    source = Path(__file__).parents[1] / "data" / "mspdi" / "levelling-splits.xml"
+    direct = {t.key: t.splits for t in load_mspdi(source).walk()}
+    assert any(direct.values())
+    assert {t.key: t.splits for t in load_with_mpxj(source).walk()} == direct

@@ -11,6 +11,8 @@ This module is imported only when such a file is opened; it needs the optional e
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,7 @@ def read_as_mspdi(path: str | Path) -> bytes:
     jpype = _jvm(file)
     kind = _kind(file)
     cannot = "open it in its own tool and save it again, or export Microsoft Project XML (.xml) from there"
+    started = dt.datetime.now()
     try:
         reader = jpype.JClass("org.mpxj.reader.UniversalProjectReader")()
         project = reader.read(str(file))
@@ -83,13 +86,34 @@ def read_as_mspdi(path: str | Path) -> bytes:
                 fix=f"check that the file is not damaged or truncated; {cannot}",
             )
         stream = jpype.JClass("java.io.ByteArrayOutputStream")()
-        jpype.JClass("org.mpxj.mspdi.MSPDIWriter")().write(project, stream)
-        return bytes(stream.toByteArray())
+        writer = jpype.JClass("org.mpxj.mspdi.MSPDIWriter")()
+        writer.setWriteTimephasedData(True)  # the work Project stored, which carries task splits
+        writer.setGenerateMissingTimephasedData(False)
+        writer.write(project, stream)
+        data = bytes(stream.toByteArray())
+        if _defaulted(project.getProjectProperties().getCurrentDate(), started):
+            data = _CURRENT_DATE.sub(b"", data, count=1)
+        return data
     except jpype.JException as exc:
         raise ImportFileError(
             f"{file}: MPXJ cannot read this {kind} file: {_first_line(exc)}",
             fix=f"check that the file is not damaged, truncated or password-protected; {cannot}",
         ) from None
+
+
+_CURRENT_DATE = re.compile(rb"<CurrentDate>[^<]*</CurrentDate>")
+
+
+def _defaulted(current: Any, started: dt.datetime) -> bool:
+    """Whether MPXJ filled in the current date itself (with the time of reading), the file
+    storing none: keeping it would make each import of the same file differ."""
+    if current is None:
+        return False
+    try:
+        value = dt.datetime.fromisoformat(str(current.toString())[:19])
+    except ValueError:
+        return False
+    return value >= started.replace(microsecond=0) - dt.timedelta(seconds=1)
 
 
 def load_with_mpxj(path: str | Path) -> Plan:
