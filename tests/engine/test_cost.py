@@ -130,3 +130,19 @@ def test_many_entries_price_like_one_at_a_time() -> None:
         by_day.setdefault((entry.person, entry.date), []).append(entry)
     separately = sum(float(price_entries(costs, group).cost.sum()) for group in by_day.values())
     assert together == pytest.approx(separately)
+
+
+def test_cost_per_use_follows_the_assignment_units() -> None:
+    costs = model(
+        """
+resources:
+  dev: {rate: 100/h, cost_per_use: 30}
+  crew: {units: 300%, rate: 50/h, cost_per_use: 10}
+tasks:
+  - {key: half, duration: 2d, resources: ["dev 50%"]}
+  - {key: three, duration: 1d, resources: ["crew 300%"]}
+"""
+    )
+    bac = dict(zip((leaf.task.key for leaf in costs.leaves), costs.bac(), strict=True))
+    assert bac["half"] == pytest.approx(8 * 100 + 30 * 0.5)  # 16 h at 50 %, half the per-use cost
+    assert bac["three"] == pytest.approx(24 * 50 + 10 * 3)  # three of the crew, each paid per use

@@ -115,4 +115,3 @@ def test_task_costs_are_written_as_charter_prices_them() -> None:
     assert costs == {"0": "1800000", "1": "505000", "2": "1100000", "3": "100000", "4": "95000"}
     plain = ET.fromstring(dump_mspdi(load_mspdi(DATA / "mspdi" / "progress.xml")).xml)
     assert all(t.find(f"{NS}Cost") is None for t in plain.iter(f"{NS}Task"))  # no money, no costs
-

@@ -13,7 +13,8 @@ Pricing rules:
   priced at the overtime rate (the standard rate when there is none), shared across that day's
   entries in proportion to their hours. A person who is not a resource has no rate: their hours
   are counted as unpriced.
-- Per-use costs and a rate ``…/use`` are incurred when the task starts; material (quantity ×
+- Per-use costs and a rate ``…/use`` are incurred when the task starts, once per full unit of
+  the assignment (half a person pays half, as Microsoft Project prices it); material (quantity ×
   rate) and cost resources (their amount) as the task progresses; a fixed cost at the start,
   as it progresses (default) or at the finish.
 """
@@ -248,7 +249,7 @@ def _price(
         else:
             minutes = rest * share / total_share if total_share else 0.0
         leaf.labour.append(Labour(minutes, table, assignment.contour, changes))
-        leaf.at_start += float(table.per_use[table.at(start_day)])
+        leaf.at_start += float(table.per_use[table.at(start_day)]) * share
     for assignment in task.resources:
         resource = plan.resources[assignment.resource]
         if resource.kind == "material":

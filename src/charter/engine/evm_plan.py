@@ -190,7 +190,7 @@ def evaluate_plan(
         budget=budget,
         accounts=_accounts(model, bac, ac_now, last_day),
         forecast_finish=forecast,
-        planned_finish=max(finishes) if model.leaves else periods.moment(pd),
+        planned_finish=max(finishes) if model.leaves else _planned_end(periods, pd),
         unpriced_hours=priced.unpriced_minutes / 60,
         baseline=model.baseline_index,
     )
@@ -422,3 +422,9 @@ def _accounts(
         out[task_account][1] -= expense.amount
         out.setdefault(expense.account or "", [0.0, 0.0])[1] += expense.amount
     return {key: (v[0], v[1]) for key, v in out.items()}
+
+
+def _planned_end(periods: Periods, planned_duration: float) -> dt.datetime:
+    """Where the planned duration ends; it lies within the plan's own periods."""
+    end = periods.moment(planned_duration)
+    return end if end is not None else dt.datetime.combine(periods.bounds[-1], dt.time())

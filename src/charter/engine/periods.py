@@ -62,15 +62,25 @@ class Periods:
                 return t + (moment - _midnight(bound)).total_seconds() / span
             bound, t = following, t + 1
 
-    def moment(self, periods: float) -> dt.datetime:
-        """The inverse of ``elapsed``: the time ``periods`` periods after the first bound."""
+    def moment(self, periods: float) -> dt.datetime | None:
+        """The inverse of ``elapsed``: the time ``periods`` periods after the first bound, or None
+        when that is past the last representable date (a forecast from a near-zero SPI(t))."""
         whole = int(periods)
-        bound = self.bounds[0]
-        for _ in range(whole):
-            bound = next_start(bound, self.kind)
-        following = next_start(bound, self.kind)
+        try:
+            bound = _after(self.bounds[0], whole, self.kind)
+            following = next_start(bound, self.kind)
+        except (OverflowError, ValueError):
+            return None
         span = _midnight(following) - _midnight(bound)
         return _midnight(bound) + span * (periods - whole)
+
+
+def _after(day: dt.date, count: int, kind: PeriodKind) -> dt.date:
+    """The period start ``count`` periods after the period start ``day``."""
+    if kind == "week":
+        return day + dt.timedelta(days=7 * count)
+    months = day.year * 12 + day.month - 1 + count
+    return dt.date(months // 12, months % 12 + 1, 1)
 
 
 def _midnight(day: dt.date) -> dt.datetime:
