@@ -115,3 +115,20 @@ def test_task_costs_are_written_as_charter_prices_them() -> None:
     assert costs == {"0": "1800000", "1": "505000", "2": "1100000", "3": "100000", "4": "95000"}
     plain = ET.fromstring(dump_mspdi(load_mspdi(DATA / "mspdi" / "progress.xml")).xml)
     assert all(t.find(f"{NS}Cost") is None for t in plain.iter(f"{NS}Task"))  # no money, no costs
+
+
+def test_a_summary_tasks_assignments_and_fixed_cost_are_reported_left_out() -> None:
+    text = """<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2027-01-04T08:00:00</StartDate>
+      <Tasks>
+        <Task><UID>1</UID><Name>Phase</Name><OutlineLevel>1</OutlineLevel><FixedCost>50000</FixedCost></Task>
+        <Task><UID>2</UID><Name>Work</Name><OutlineLevel>2</OutlineLevel><Duration>PT8H0M0S</Duration></Task>
+      </Tasks>
+      <Resources><Resource><UID>1</UID><Name>Developer</Name><StandardRate>100</StandardRate></Resource></Resources>
+      <Assignments><Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>1</Units>
+      </Assignment></Assignments></Project>"""
+    plan = parse_mspdi(text, "summary.xml")
+    phase = plan.task_map()["1"]
+    assert (phase.resources, phase.fixed_cost) == ([], None)
+    notes = plan.project.extensions["mspdi"]["notes"]
+    assert any(n.startswith("task UID 1: its assignments (developer) are left out") for n in notes)
+    assert any(n.startswith("task UID 1: its fixed cost (500) is left out") for n in notes)

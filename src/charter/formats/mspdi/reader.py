@@ -598,6 +598,18 @@ class _Reader:
         """A task with sub-tasks is a summary: its dates come from them, so it has no duration."""
         for _, task, _parent in rows:
             if task.tasks:
+                if task.resources:
+                    names = ", ".join(a.resource for a in task.resources)
+                    self.note(
+                        f"task UID {task.key}: its assignments ({names}) are left out: a summary task's "
+                        "work and cost come from its sub-tasks in Charter; assign them to a sub-task"
+                    )
+                if task.fixed_cost:
+                    self.note(
+                        f"task UID {task.key}: its fixed cost ({task.fixed_cost:g}) is left out: a summary "
+                        "task's cost comes from its sub-tasks in Charter; move it to a sub-task"
+                    )
+                    task.fixed_cost = task.fixed_cost_accrual = None
                 task.duration = task.work = None
                 task.milestone = task.manual = False
                 task.scheduled_start = task.scheduled_finish = None
