@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from charter.cli.app import main
-from tests.conftest import ROOT
+from tests.conftest import DATA, ROOT
 
 EXAMPLE = ROOT / "examples" / "crm-upgrade.yaml"
 LATE_FINISH = """\
@@ -217,3 +217,16 @@ def test_a_missing_spreadsheet_is_named_in_the_error(
     assert f"cannot read {missing}" in capsys.readouterr().err
     assert main(["evm", str(example), "--entries", str(missing)]) == 2
     assert "check the path of the time-sheet CSV file" in capsys.readouterr().err
+
+
+def test_a_missing_baseline_of_a_project_file_says_to_import_it_first(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "project.xml"
+    source.write_bytes((DATA / "mspdi" / "costs.xml").read_bytes())
+    assert main(["evm", str(source), "--baseline", "3"]) == 2
+    err = capsys.readouterr().err
+    target = tmp_path / "project.yaml"
+    assert f"charter import {source} -o {target}, then charter baseline save {target} --index 3" in err
+    assert main(["baseline", "save", str(source), "--index", "3"]) == 2
+    assert f"charter baseline save {target} --index 3" in capsys.readouterr().err

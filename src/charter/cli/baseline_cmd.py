@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -45,7 +46,7 @@ def save_command(
     is left exactly as it was.
     """
     if plan.suffix.lower() not in PLAN_SUFFIXES:
-        raise CharterError(f"{plan}: baselines are saved into plan files (.yaml)")
+        raise CharterError(f"{plan}: baselines are saved into plan files (.yaml)", fix=save_hint(plan, index))
     loaded, result = load_and_schedule(plan)
     if loaded.baseline(index) is not None and not force:
         raise CharterError(
@@ -82,7 +83,7 @@ def compare_command(
     if baseline is None:
         raise CharterError(
             f"{plan} has no baseline {index}",
-            fix=f"save one first: charter baseline save {plan} --index {index}",
+            fix=f"save one first: {save_hint(plan, index)}",
         )
     rows = compare(result, baseline)
     if changed_only:
@@ -148,3 +149,12 @@ def compare_command(
             style=style,
         )
     out.print(table)
+
+
+def save_hint(plan: Path, index: int) -> str:
+    """How to save baseline ``index`` of ``plan``: into the plan file itself, or, for a file of
+    another tool, into a plan file imported from it."""
+    if plan.suffix.lower() in PLAN_SUFFIXES:
+        return f"charter baseline save {plan} --index {index}"
+    target = plan.with_suffix(".yaml")
+    return f"charter import {plan} -o {target}, then charter baseline save {target} --index {index}"

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from charter.cli.baseline_cmd import save_hint
 from charter.cli.common import JsonOpt, status_date
 from charter.cli.render import out, print_json
 from charter.engine.evm import Indicators, SeriesResult, evaluate_series
@@ -100,7 +101,7 @@ def evm_command(
         saved = ", ".join(str(b.index) for b in loaded.baselines) or "none"
         raise CharterError(
             f"{plan} has no baseline {baseline} (saved: {saved})",
-            fix=f"save it with `charter baseline save {plan} --index {baseline}`, or pick a saved one",
+            fix=f"save it ({save_hint(plan, baseline)}), or pick a saved one",
         )
     if expenses:
         from charter.formats.expense_csv import load_expenses
