@@ -34,7 +34,8 @@ def test_import_writes_a_plan_file_equal_to_the_xml(
 def test_import_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "import", str(FEATURES), "-o", str(tmp_path / "p.yaml"), "--report")
     assert code == 0
-    assert "6 tasks" in out and "6 links" in out and "2 calendars" in out and "1 assignments" in out
+    assert "6 tasks" in out and "6 links" in out and "2 calendars" in out and "1 assignment," in out
+    assert "1 summary," in out and "1 resource," in out
     assert "predecessor UID 99" in out
     assert "all 5 compared tasks match" in out
 

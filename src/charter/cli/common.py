@@ -15,7 +15,13 @@ from charter.sources import open_plan
 
 PlanArg = Annotated[
     Path,
-    typer.Argument(help="The plan: a plan file (.yaml).", show_default=False),
+    typer.Argument(
+        help=(
+            "The plan: a plan file (.yaml), Microsoft Project XML (.xml), or with charter[mpp] "
+            ".mpp and other tools' files."
+        ),
+        show_default=False,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 StatusDateOpt = Annotated[

@@ -124,7 +124,7 @@ def _difference(item: TaskDifference) -> dict[str, Any]:
 def print_report(source: Path, output: Path, document: dict[str, Any]) -> None:
     counts = document["counts"]
     out.print(f"Imported {source} into [bold]{output}[/].")
-    out.print("Came in: " + ", ".join(f"{value} {name}" for name, value in counts.items()))
+    out.print("Came in: " + ", ".join(_count(value, name) for name, value in counts.items()))
     notes = document["notes"]
     if notes:
         out.print(f"\n[bold yellow]Approximated or left out ({len(notes)}):[/]")
@@ -142,6 +142,20 @@ def print_report(source: Path, output: Path, document: dict[str, Any]) -> None:
         "(computed != stored, in working time):"
     )
     for item in differences:
-        fields = "; ".join(f"{d['field']} {d['computed']} != {d['stored']}" for d in item["fields"])
+        fields = "; ".join(_field(d) for d in item["fields"])
         reason = item["reason"] or "reason unknown"
         out.print(f"  task {item['task']} {item['name']}: {fields} ({reason})", markup=False)
+
+
+def _count(value: int, name: str) -> str:
+    """``1 task``, ``2 tasks``, ``1 summary``, ``0 summaries``."""
+    if value == 1:
+        name = name[:-3] + "y" if name.endswith("ies") else name.removesuffix("s")
+    return f"{value} {name}"
+
+
+def _field(difference: dict[str, Any]) -> str:
+    if difference["field"] == "total_slack":
+        return f"total slack {difference['computed']} != {difference['stored']} working minutes"
+    return f"{difference['field'].replace('_', ' ')} {difference['computed']} != {difference['stored']}"
+

@@ -34,7 +34,9 @@ StatusOpt = Annotated[
 def evm_command(
     plan: Annotated[
         Path | None,
-        typer.Argument(help="The plan file (.yaml) with costs and progress.", show_default=False),
+        typer.Argument(
+            help="The plan with costs and progress: a plan file (.yaml), .xml or .mpp.", show_default=False
+        ),
     ] = None,
     status: StatusOpt = None,
     by: Annotated[
