@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
+from charter.cli.app import main
 from charter.domain import Rate
 from charter.domain.resource import RateChange
 from charter.engine.cost import compile_costs
@@ -132,3 +134,27 @@ def test_a_summary_tasks_assignments_and_fixed_cost_are_reported_left_out() -> N
     notes = plan.project.extensions["mspdi"]["notes"]
     assert any(n.startswith("task UID 1: its assignments (developer) are left out") for n in notes)
     assert any(n.startswith("task UID 1: its fixed cost (500) is left out") for n in notes)
+
+
+ACTUALS = """<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2027-01-04T08:00:00</StartDate>
+  <Tasks>
+    <Task><UID>1</UID><Name>Started</Name><OutlineLevel>1</OutlineLevel><Duration>PT16H0M0S</Duration>
+      <ActualStart>2027-01-04T08:00:00</ActualStart><PercentComplete>75</PercentComplete>
+      <ActualWork>PT12H0M0S</ActualWork><ActualCost>90000</ActualCost></Task>
+    <Task><UID>2</UID><Name>Done</Name><OutlineLevel>1</OutlineLevel><Duration>PT8H0M0S</Duration>
+      <ActualWork>PT8H30M0S</ActualWork><ActualCost>60000</ActualCost></Task>
+  </Tasks></Project>"""
+
+
+def test_actual_work_and_cost_the_file_records_are_named_not_dropped_silently(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plan = parse_mspdi(ACTUALS, "actuals.xml")
+    assert plan.project.extensions["mspdi"]["actuals"] == {"hours": 20.5, "cost": 1500.0}
+    notes = plan.project.extensions["mspdi"]["notes"]
+    assert any("20.5 h of actual work and an actual cost of 1500" in n for n in notes)
+    assert ET.fromstring(dump_mspdi(plan).xml).find(f"{NS}actuals") is None  # Charter's own entry
+    source = tmp_path / "actuals.xml"
+    source.write_text(ACTUALS, encoding="utf-8")
+    assert main(["evm", str(source), "--status-date", "2027-01-05"]) == 0
+    assert "recorded 20.5 h of actual work costing 1,500" in " ".join(capsys.readouterr().out.split())

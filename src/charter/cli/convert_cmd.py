@@ -158,4 +158,3 @@ def _field(difference: dict[str, Any]) -> str:
     if difference["field"] == "total_slack":
         return f"total slack {difference['computed']} != {difference['stored']} working minutes"
     return f"{difference['field'].replace('_', ' ')} {difference['computed']} != {difference['stored']}"
-

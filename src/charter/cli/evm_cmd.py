@@ -132,7 +132,7 @@ def evm_command(
         print_json(evm_document(result, loaded.project.name))
         return
     out.print(_summary(result.project, f"{loaded.project.name}, status {result.status_day}", result.currency))
-    out.print(_budget_lines(result))
+    out.print(_budget_lines(result, loaded.project.extensions.get("mspdi", {}).get("actuals")))
     if by == "wbs":
         out.print(_wbs_table(result))
     elif by == "period":
@@ -234,7 +234,9 @@ def _summary(i: Indicators, title: str, currency: str | None = None) -> Table:
     return table
 
 
-def _budget_lines(result: PlanEvm) -> str:
+def _budget_lines(result: PlanEvm, recorded: dict[str, float] | None = None) -> str:
+    """The budget, the finish dates and what the figures leave out (``recorded``: the actual work
+    and cost a Project file recorded, which Charter does not count)."""
     b, c = result.budget, result.currency
     lines = [
         f"\nBudget: work {_money(b.bac, c)} + contingency {_money(b.contingency, c)} = cost baseline "
@@ -252,6 +254,12 @@ def _budget_lines(result: PlanEvm) -> str:
     lines.append(f"Planned finish {result.planned_finish:%Y-%m-%d}")
     if result.forecast_finish is not None:
         lines.append(f"Forecast finish (earned schedule, IEAC(t)) {result.forecast_finish:%Y-%m-%d}")
+    if recorded is not None and not result.project.ac:
+        lines.append(
+            f"[yellow]The Project file recorded {recorded['hours']:g} h of actual work costing "
+            f"{_money(recorded['cost'], c)}; Charter counts actual cost from time entries and expenses "
+            "(--time-sheet, --expenses), so AC is 0 here[/]"
+        )
     if result.unpriced_hours:
         lines.append(
             f"[yellow]{result.unpriced_hours:g} hours by people who are not resources are not priced[/]"

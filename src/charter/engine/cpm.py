@@ -701,6 +701,7 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
     finish, t_ef, t_lf, t_uef = (np.full(m, low, dtype=np.int64) for _ in range(4))
     t_total = np.zeros(m, dtype=np.int64)
     t_critical = np.zeros(m, dtype=bool)
+    t_started = np.zeros(m, dtype=bool)
     t_duration = np.zeros(m, dtype=np.int64)
     for target, values in (
         (start, leaf_start),
@@ -713,6 +714,7 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
         (t_uef, used_ef),
         (t_total, total),
         (t_critical, critical),
+        (t_started, started),
         (t_duration, np.array(net.duration, dtype=np.int64) - _split_minutes(net)),
     ):
         target[to_task] = values
@@ -731,12 +733,16 @@ def _results(passes: _Passes, project_finish: int) -> Schedule:
         for target in (finish, t_ef, t_lf, t_uef):
             np.maximum.at(target, parents, target[rows])
         np.logical_or.at(t_critical, parents, t_critical[rows])
+        np.logical_or.at(t_started, parents, t_started[rows])
     t_es[summaries], t_ef[summaries] = t_ues[summaries], t_uef[summaries]
     work_at = net.calendars[net.plan.project.calendar].work_at
     for t in summaries:
-        t_total[t] = min(
-            work_at(int(t_ls[t])) - work_at(int(t_es[t])), work_at(int(t_lf[t])) - work_at(int(t_ef[t]))
-        )
+        # As for a task: once one of its sub-tasks has started, only the finish slack counts.
+        finish_gap = work_at(int(t_lf[t])) - work_at(int(t_ef[t]))
+        start_gap = work_at(int(t_ls[t])) - work_at(int(t_es[t]))
+        t_total[t] = finish_gap if t_started[t] else min(start_gap, finish_gap)
+        # Critical like Microsoft Project: a critical sub-task and no slack over the summary's span.
+        t_critical[t] = t_critical[t] and t_total[t] <= 0
         t_duration[t] = work_at(int(finish[t])) - work_at(int(start[t]))
     # Working-time positions of the dates free slack is measured between (the passes know them).
     work_start = np.zeros(m, dtype=np.int64)

@@ -279,6 +279,14 @@ class _Reader:
         uids = {key: uid for uid, key in resource_keys.items() if uid.isdigit()}
         if uids:
             extra["resource_uids"] = uids
+        actuals = recorded_actuals(tasks)
+        if actuals is not None:
+            extra["actuals"] = actuals
+            self.note(
+                f"the file records {actuals['hours']:g} h of actual work and an actual cost of "
+                f"{actuals['cost']:g}: Charter counts actual cost from time entries and expenses, so "
+                "these are not carried over (log the time, e.g. charter evm --time-sheet)"
+            )
         if self.notes:
             extra["notes"] = list(self.notes)
         saved = self.date(root, "LastSaved", "project") or _as_datetime(project.start or project.finish)
@@ -646,3 +654,23 @@ class _Reader:
                 task.links.append(
                     Link(predecessor=pred, type=kind, lag=lag_from(lag, lag_format, self.units))
                 )
+
+
+def recorded_actuals(tasks: list[Task]) -> dict[str, float] | None:
+    """The actual work (hours) and actual cost Project recorded on the plan's tasks, if any."""
+    hours = cost = 0.0
+    stack = list(tasks)
+    while stack:
+        task = stack.pop()
+        if task.tasks:
+            stack.extend(task.tasks)
+            continue
+        fields = task.extensions.get(EXTENSION, {})
+        try:
+            hours += parse_iso_minutes(str(fields.get("ActualWork") or "PT0H")) / 60
+            cost += float(fields.get("ActualCost") or 0) / 100
+        except ValueError:
+            continue
+    if hours <= 0 and cost <= 0:
+        return None
+    return {"hours": round(hours, 2), "cost": round(cost, 2)}

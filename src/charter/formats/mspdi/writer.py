@@ -77,7 +77,7 @@ COMPUTED_TASK_FIELDS = frozenset(
 )
 # Project-level extension entries that are Charter's own, not MSPDI elements.
 PRIVATE_PROJECT_ENTRIES = frozenset(
-    {"notes", "calendar_uids", "calendar_names", "resource_uids", "ExtendedAttributes"}
+    {"notes", "calendar_uids", "calendar_names", "resource_uids", "ExtendedAttributes", "actuals"}
 )
 
 
