@@ -84,3 +84,17 @@ def test_bad_input_is_an_error_with_a_fix(capsys: pytest.CaptureFixture[str], tm
     assert "correlation 1 names 'done'" in err and "fix:" in err
     code, _, err = run(capsys, "risk", str(tmp_path / "missing.yaml"))
     assert code == 2
+
+
+def test_a_plan_where_nothing_varies_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    plan = tmp_path / "fixed.yaml"
+    plan.write_text(
+        "charter: 1\nproject: {name: Fixed, start: 2027-01-04}\n"
+        "tasks:\n  - {key: a, duration: 3d}\n  - {key: b, duration: 2d, after: [a]}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "risk", str(plan), "--iterations", "200")
+    assert code == 0
+    assert "Nothing in this plan varies" in " ".join(out.split())
+    code, out, _ = run(capsys, "risk", str(plan.parent / "fixed.yaml"), "--iterations", "200", "--json")
+    assert code == 0 and "Nothing in this plan varies" not in out

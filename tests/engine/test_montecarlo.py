@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -182,3 +183,22 @@ def test_progress_is_reported_per_chunk() -> None:
         ),
     )
     assert seen == [(250, 1000), (500, 1000), (750, 1000), (1000, 1000)]  # four even chunks
+
+
+def test_iterations_with_the_same_durations_share_one_cpm_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = importlib.import_module("charter.engine.montecarlo.simulate")
+    plan = parse_plan(
+        point_estimates(
+            (Path(__file__).parents[2] / "examples" / "erp-rollout.yaml").read_text(encoding="utf-8")
+        )
+    )
+    plan.risks, plan.correlation = [], []
+    first = next(task for task in plan.walk() if not task.tasks)
+    first.manual = True  # the per-iteration CPM path
+    runs: list[int] = []
+    real = module.run_cpm
+    monkeypatch.setattr(module, "run_cpm", lambda net: runs.append(1) or real(net))
+    result = simulate(plan, Options(iterations=500, seed=3))
+    assert result.method == "cpm"
+    assert len(runs) <= 1 + len(module._Engine(plan, Options(iterations=500, seed=3)).seeds)
+    assert result.project.days.sd == 0

@@ -160,6 +160,12 @@ def print_result(result: MonteCarloResult, scores: list[RiskScore]) -> None:
         out.print(
             f"[dim]Scheduled with the CPM engine per iteration: {'; '.join(result.fallback_reasons)}.[/]"
         )
+    if result.project.days.sd == 0 and not result.risks and not result.sensitivity:
+        out.print(
+            "[yellow]Nothing in this plan varies: no task has a three-point estimate and no risk can "
+            "occur, so every iteration gives the plan's own dates. Give uncertain tasks an "
+            "`estimate: optimistic/likely/pessimistic` or add risks to see a spread.[/]"
+        )
 
 
 def _criticality(result: MonteCarloResult) -> None:

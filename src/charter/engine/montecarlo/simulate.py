@@ -222,14 +222,23 @@ class _Engine:
         finish = np.zeros(size, dtype=np.int64)
         milestone = np.zeros((len(self.milestones), size), dtype=np.int64)
         leaf_tasks = net.task_of_leaf
+        # Iterations that drew the same durations (all of them, when nothing in the plan varies)
+        # share one CPM run.
+        seen: dict[bytes, tuple[int, list[int], NDArray[np.int64] | None]] = {}
         for j in range(size):
-            variant = dataclasses.replace(net, duration=duration[:, j].tolist())
-            result = run_cpm(variant)
-            finish[j] = result.project_finish
-            for m, leaf in enumerate(self.milestones):
-                milestone[m, j] = result.finish[leaf_tasks[leaf]]
-            if full:
-                raw.critical += np.array([result.critical[t] for t in leaf_tasks], dtype=np.int64)
+            column = duration[:, j]
+            found = seen.get(column.tobytes())
+            if found is None:
+                result = run_cpm(dataclasses.replace(net, duration=column.tolist()))
+                found = seen[column.tobytes()] = (
+                    result.project_finish,
+                    [result.finish[leaf_tasks[leaf]] for leaf in self.milestones],
+                    np.array([result.critical[t] for t in leaf_tasks], dtype=np.int64) if full else None,
+                )
+            finish[j] = found[0]
+            milestone[:, j] = found[1]
+            if found[2] is not None:
+                raw.critical += found[2]
         raw.value.append(finish)
         raw.work.append(self.calendar.work_at_many(finish))
         if self.milestones:
