@@ -91,7 +91,7 @@ def test_constraints_deadlines_resources_and_assignments() -> None:
     alice = plan.resources["alice-meyer"]
     assert (alice.units, alice.calendar, str(alice.rate)) == (0.5, "standard-2", "95/h")
     assert [(a.resource, a.units, a.work) for a in tasks["3"].resources] == [
-        ("alice-meyer", 0.5, Duration(value=720, unit="m"))
+        ("alice-meyer", 0.5, Duration(value=12, unit="h"))
     ]
     assert tasks["4"].resources == []  # the "unassigned" resource
 

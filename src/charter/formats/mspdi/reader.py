@@ -460,11 +460,9 @@ class _Reader:
                 Assignment(
                     resource=key,
                     units=self.number(node, "Units", where),
-                    work=Duration(value=work, unit="m") if work else None,
+                    work=work_duration(work) if work else None,
                     remaining=(
-                        Duration(value=remaining, unit="m")
-                        if remaining is not None and remaining != work
-                        else None
+                        work_duration(remaining) if remaining is not None and remaining != work else None
                     ),
                     contour=CONTOURS.get(node.text("WorkContour") or "0"),
                 )
@@ -528,7 +526,7 @@ class _Reader:
         task.duration = duration_in(minutes, fmt, self.units)
         work = self.minutes(node, "Work", where)
         if work:
-            task.work = Duration(value=work, unit="m")
+            task.work = work_duration(work)
         task.milestone = node.text("Milestone") == "1"
         kind_code = node.text("Type")
         if kind_code is not None:
@@ -674,3 +672,8 @@ def recorded_actuals(tasks: list[Task]) -> dict[str, float] | None:
     if hours <= 0 and cost <= 0:
         return None
     return {"hours": round(hours, 2), "cost": round(cost, 2)}
+
+
+def work_duration(minutes: float) -> Duration:
+    """Work as people write it: whole hours in hours (``72h``), anything finer in minutes."""
+    return Duration(value=minutes / 60, unit="h") if minutes % 60 == 0 else Duration(value=minutes, unit="m")
