@@ -41,10 +41,12 @@ def workload_command(
         out.print("No work resources in this plan.")
         return
     out.print(f"[bold]Load per {period}[/], % of available time (red: over-allocated)")
-    out.print(heat_map(load, period))
+    resources = result.network.plan.resources
+    labels = [resources[key].name or key if key in resources else key for key in load.resources]
+    out.print(heat_map(load, period, labels))
     over = load.overallocated
     if over.any():
-        names = [load.resources[r] for r in range(len(load.resources)) if over[r].any()]
+        names = [labels[r] for r in range(len(load.resources)) if over[r].any()]
         out.print(
             f"[bold red]over-allocated:[/] {', '.join(names)} in {int(over.sum())} {period}(s); "
             "`charter level` proposes a levelled schedule"
@@ -64,7 +66,8 @@ def _cell(share: float, over: bool) -> Text:
     return Text(label, style="black on green")
 
 
-def heat_map(load: Workload, period: Period) -> Table:
+def heat_map(load: Workload, period: Period, labels: list[str]) -> Table:
+    """One row per resource (``labels``: their names, in ``load.resources`` order), one column per period."""
     table = Table(
         header_style="bold",
         pad_edge=False,
@@ -75,9 +78,9 @@ def heat_map(load: Workload, period: Period) -> Table:
         table.add_column(day.strftime("%d.%m"), justify="right", no_wrap=True, min_width=5)
     share = load.load
     over = load.overallocated
-    for r, key in enumerate(load.resources):
+    for r, label in enumerate(labels):
         table.add_row(
-            f"{key} ({round(100 * load.capacity[r])}%) ",
+            f"{label} ({round(100 * load.capacity[r])}%) ",
             *[_cell(float(share[r, p]), bool(over[r, p])) for p in range(len(load.days))],
         )
     return table
