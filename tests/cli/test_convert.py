@@ -88,3 +88,19 @@ def test_errors_say_what_and_exit_2(
     code, _, err = run(capsys, *args)
     assert code == 2
     assert message in err and "fix:" in err
+
+
+def test_export_names_split_tasks_written_without_their_pauses(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "charter: 1\nproject: {name: Splits, start: 2027-01-04, status_date: 2027-01-06}\ntasks:\n"
+        "  - {key: started, duration: 4d, actual_start: 2027-01-04, percent_complete: 25%,\n"
+        "     splits: [{after: 1d, pause: 2d}]}\n"
+        "  - {key: waiting, duration: 4d, splits: [{after: 1d, pause: 2d}]}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "export", str(plan), "-o", str(tmp_path / "project.xml"))
+    assert code == 0
+    assert "1 split task(s) written without their pauses (started)" in " ".join(out.split())

@@ -82,6 +82,13 @@ def export_command(
     write_atomic(output, document.xml)
     count = sum(1 for _ in loaded.walk())
     out.print(f"Exported {count} tasks to [bold]{output}[/].")
+    if document.unsplit:
+        shown = ", ".join(document.unsplit[:10]) + (" …" if len(document.unsplit) > 10 else "")
+        out.print(
+            f"[yellow]{len(document.unsplit)} split task(s) written without their pauses ({shown}): "
+            "started, elapsed-duration and manually scheduled tasks keep them only in the plan file, "
+            "so Microsoft Project shows them unsplit[/]"
+        )
     if document.uids:
         shown = ", ".join(f"{key}={uid}" for key, uid in list(document.uids.items())[:10])
         more = f" and {len(document.uids) - 10} more" if len(document.uids) > 10 else ""

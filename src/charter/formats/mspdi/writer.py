@@ -96,6 +96,8 @@ class MspdiDocument:
 
     xml: bytes
     uids: dict[str, int] = field(default_factory=dict)
+    unsplit: list[str] = field(default_factory=list)
+    """Keys of split tasks written without their pauses (started, elapsed or manual ones)."""
 
 
 def dump_mspdi(plan: Plan, result: Schedule | None = None) -> MspdiDocument:
@@ -222,6 +224,7 @@ class _Writer:
         self.resource_uids: dict[str, int] = {}
         self.uids: dict[str, int] = {}
         self.generated: dict[str, int] = {}
+        self.unsplit: list[str] = []
         self.costs = task_costs(plan, result) if prices_anything(plan) else None
 
     def write(self) -> MspdiDocument:
@@ -249,7 +252,7 @@ class _Writer:
         ET.indent(root, space=" ")
         body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
         xml = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + self.instruction() + body + b"\n"
-        return MspdiDocument(xml=xml, uids=dict(self.generated))
+        return MspdiDocument(xml=xml, uids=dict(self.generated), unsplit=list(self.unsplit))
 
     def instruction(self) -> bytes:
         """``<?charter {json}?>`` before the root: what the plan has and MSPDI has no element for
@@ -684,14 +687,11 @@ class _Writer:
         milestones, manual, inactive, elapsed-duration and started tasks."""
         net = self.net
         leaf = net.leaf_of_task[i]
-        if (
-            leaf < 0
-            or not task.splits
-            or task.manual
-            or not task.active
-            or task.actual_start is not None
-            or net.duration_elapsed[leaf]
-        ):
+        if leaf < 0 or not task.splits or not task.active:
+            return []
+        if task.manual or task.actual_start is not None or net.duration_elapsed[leaf]:
+            if task.key not in self.unsplit:
+                self.unsplit.append(task.key)
             return []
         units = self.plan.project.work_units
         pauses = [(s.after.minutes(units), s.pause.minutes(units)) for s in task.splits]
