@@ -158,3 +158,13 @@ def test_actual_work_and_cost_the_file_records_are_named_not_dropped_silently(
     source.write_text(ACTUALS, encoding="utf-8")
     assert main(["evm", str(source), "--status-date", "2027-01-05"]) == 0
     assert "recorded 20.5 h of actual work costing 1,500" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_currency_symbol_stands_in_for_a_missing_code() -> None:
+    text = ACTUALS.replace("<StartDate>", "<CurrencySymbol>€</CurrencySymbol><StartDate>")
+    plan = parse_mspdi(text, "symbol.xml")
+    assert plan.project.currency == "€"
+    root = ET.fromstring(dump_mspdi(plan).xml)
+    assert (root.findtext(f"{NS}CurrencySymbol"), root.findtext(f"{NS}CurrencyCode")) == ("€", None)
+    plan.project.currency = "EUR"
+    assert ET.fromstring(dump_mspdi(plan).xml).findtext(f"{NS}CurrencyCode") == "EUR"

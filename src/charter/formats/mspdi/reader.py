@@ -340,7 +340,7 @@ class _Reader:
             hours_per_week=per_week / 60,
             days_per_month=per_month,
             status_date=self.date(root, "StatusDate", where),
-            currency=root.text("CurrencyCode"),
+            currency=root.text("CurrencyCode") or root.text("CurrencySymbol"),
             description=root.text("Subject"),
             extensions={EXTENSION: extra},
         )

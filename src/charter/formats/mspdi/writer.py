@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -297,8 +298,10 @@ class _Writer:
             if finish is not None
             else local(self.result.project_finish).strftime("%Y-%m-%dT%H:%M:%S")
         )
-        if project.currency is not None:
+        if project.currency is not None and re.fullmatch(r"[A-Z]{3}", project.currency):
             fields["CurrencyCode"] = project.currency
+        elif project.currency is not None:  # a symbol such as $, as files without a code have it
+            fields["CurrencySymbol"] = project.currency
         fields["MinutesPerDay"] = str(round(project.hours_per_day * 60))
         fields["MinutesPerWeek"] = str(round(project.hours_per_week * 60))
         fields["DaysPerMonth"] = str(round(project.days_per_month))
