@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -168,3 +169,36 @@ def test_a_currency_symbol_stands_in_for_a_missing_code() -> None:
     assert (root.findtext(f"{NS}CurrencySymbol"), root.findtext(f"{NS}CurrencyCode")) == ("€", None)
     plan.project.currency = "EUR"
     assert ET.fromstring(dump_mspdi(plan).xml).findtext(f"{NS}CurrencyCode") == "EUR"
+
+
+TIMEPHASED_ACTUALS = """<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2027-01-04T08:00:00</StartDate>
+  <Tasks>
+    <Task><UID>1</UID><Name>Build</Name><OutlineLevel>1</OutlineLevel><Duration>PT32H0M0S</Duration>
+      <ActualStart>2027-01-04T08:00:00</ActualStart><PercentComplete>37</PercentComplete>
+      <ActualWork>PT12H0M0S</ActualWork><ActualCost>120000</ActualCost></Task>
+  </Tasks>
+  <Resources><Resource><UID>1</UID><Name>Developer</Name><StandardRate>100</StandardRate></Resource></Resources>
+  <Assignments><Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>1</Units>
+    <Work>PT32H0M0S</Work><ActualWork>PT12H0M0S</ActualWork>
+    <TimephasedData><Type>2</Type><UID>1</UID><Start>2027-01-04T08:00:00</Start>
+      <Finish>2027-01-04T12:00:00</Finish><Unit>1</Unit><Value>PT4H0M0S</Value></TimephasedData>
+    <TimephasedData><Type>2</Type><UID>1</UID><Start>2027-01-05T13:00:00</Start>
+      <Finish>2027-01-06T12:00:00</Finish><Unit>2</Unit><Value>PT8H0M0S</Value></TimephasedData>
+  </Assignment></Assignments></Project>"""
+
+
+def test_actual_work_by_day_becomes_time_entries_priced_by_evm(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plan = parse_mspdi(TIMEPHASED_ACTUALS, "timephased.xml")
+    assert [(e.person, e.task, e.date, e.minutes) for e in plan.time_entries] == [
+        ("developer", "1", dt.date(2027, 1, 4), 240),
+        ("developer", "1", dt.date(2027, 1, 5), 240),  # 13:00-17:00 of the two-day period
+        ("developer", "1", dt.date(2027, 1, 6), 240),  # 08:00-12:00
+    ]
+    notes = plan.project.extensions["mspdi"]["notes"]
+    assert any("day by day (12 h of 12 h in all) came in as time entries" in n for n in notes)
+    source = tmp_path / "timephased.xml"
+    source.write_text(TIMEPHASED_ACTUALS, encoding="utf-8")
+    assert main(["evm", str(source), "--status-date", "2027-01-08", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ac"] == 1200.0  # Project's ActualCost, 12 h at 100/h

@@ -36,6 +36,7 @@ from charter.domain.resource import RateChange, ResourceKind
 from charter.domain.task import TaskType
 from charter.domain.values import WorkUnits
 from charter.errors import CharterError, ImportFileError, Location
+from charter.formats.mspdi.actuals import ActualWork, time_entries
 from charter.formats.mspdi.baselines import collect_baselines, split_baseline
 from charter.formats.mspdi.calendars import read_calendar, unique_key
 from charter.formats.mspdi.costs import ACCRUALS, money_from, rate_from
@@ -176,6 +177,7 @@ class _Reader:
         self.work_periods: dict[
             str, tuple[str | None, float, list[tuple[dt.datetime, dt.datetime, float]]]
         ] = {}
+        self.actual_work: list[ActualWork] = []  # timephased actual work of resource assignments
 
     # -- helpers -----------------------------------------------------------------------
     def fail(self, where: str, what: str) -> ImportFileError:
@@ -282,11 +284,18 @@ class _Reader:
         actuals = recorded_actuals(tasks)
         if actuals is not None:
             extra["actuals"] = actuals
-            self.note(
-                f"the file records {actuals['hours']:g} h of actual work and an actual cost of "
-                f"{actuals['cost']:g}: Charter counts actual cost from time entries and expenses, so "
-                "these are not carried over (log the time, e.g. charter evm --time-sheet)"
-            )
+            by_day = sum(minutes for _, _, periods in self.actual_work for _, _, minutes in periods) / 60
+            if by_day > 0:
+                self.note(
+                    f"the actual work the file records day by day ({by_day:g} h of {actuals['hours']:g} h "
+                    "in all) came in as time entries, which charter evm prices with the resources' rates"
+                )
+            else:
+                self.note(
+                    f"the file records {actuals['hours']:g} h of actual work and an actual cost of "
+                    f"{actuals['cost']:g} without the days it was done on, so they are not carried over "
+                    "as time entries (log the time, e.g. charter evm --time-sheet)"
+                )
         if self.notes:
             extra["notes"] = list(self.notes)
         saved = self.date(root, "LastSaved", "project") or _as_datetime(project.start or project.finish)
@@ -306,6 +315,8 @@ class _Reader:
             notes = read_splits(plan, self.work_periods)
             if notes:
                 extra.setdefault("notes", []).extend(notes)
+        if self.actual_work:
+            plan.time_entries = time_entries(plan, self.actual_work)
         return plan
 
     def project(self, root: Node) -> Project:
@@ -434,7 +445,7 @@ class _Reader:
         for node in root.all("Assignments/Assignment"):
             task_uid, resource_uid = node.text("TaskUID"), node.text("ResourceUID")
             if task_uid is not None and task_uid not in self.work_periods:
-                periods = self.periods(node)
+                periods = self.periods(node, ("1", "2"), "its split pauses are not read")
                 if len(periods) > 1:
                     units = self.number(node, "Units", f"assignment UID {node.text('UID')}")
                     self.work_periods[task_uid] = (
@@ -454,6 +465,9 @@ class _Reader:
                     Assignment(resource=key, quantity=quantity, cost=cost)
                 )
                 continue
+            done = self.periods(node, ("2",), "its actual work is not read as time entries")
+            if any(minutes > 0 for _, _, minutes in done):
+                self.actual_work.append((task_uid, key, done))
             work = self.minutes(node, "Work", where)
             remaining = self.minutes(node, "RemainingWork", where)
             assignments.setdefault(task_uid, []).append(
@@ -498,12 +512,15 @@ class _Reader:
         self.links(rows, seen)
         return top
 
-    def periods(self, node: Node) -> list[tuple[dt.datetime, dt.datetime, float]]:
-        """An assignment's timephased work (done and remaining) as (start, finish, minutes)."""
+    def periods(
+        self, node: Node, kinds: tuple[str, ...], otherwise: str
+    ) -> list[tuple[dt.datetime, dt.datetime, float]]:
+        """An assignment's timephased work of ``kinds`` (1 remaining, 2 actual work) as
+        (start, finish, minutes); a period that cannot be read is noted with ``otherwise``."""
         where = f"assignment UID {node.text('UID')} TimephasedData"
         found: list[tuple[dt.datetime, dt.datetime, float]] = []
         for item in node.children("TimephasedData"):
-            if item.text("Type") not in ("1", "2"):  # remaining and actual work
+            if item.text("Type") not in kinds:
                 continue
             try:
                 start, finish = (
@@ -512,7 +529,7 @@ class _Reader:
                 )
                 minutes = parse_iso_minutes(item.text("Value") or "PT0S")
             except ValueError as exc:
-                self.note(f"{where}: {exc}; its split pauses are not read")
+                self.note(f"{where}: {exc}; {otherwise}")
                 return []
             found.append((start, finish, minutes))
         found.sort()

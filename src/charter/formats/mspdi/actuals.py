@@ -1,0 +1,65 @@
+"""Actual work from an MSPDI file's timephased data, as Charter's time entries.
+
+Project keeps the work each resource did, day by day, as timephased actual work
+(``TimephasedData`` of ``Type`` 2) on the assignments. Charter counts actual cost from time
+entries, so each period becomes a time entry of that resource on that task; a period longer
+than a day is spread over its days by the resource's working time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from charter.domain import Plan
+from charter.domain.cost import TimeEntry
+from charter.engine.calendar import TimeAxis, WorkingTime, compile_calendar
+
+Period = tuple[dt.datetime, dt.datetime, float]  # start, finish, minutes of work
+ActualWork = tuple[str, str, list[Period]]  # task key, resource key, periods
+
+
+def time_entries(plan: Plan, actual: list[ActualWork]) -> list[TimeEntry]:
+    """One entry per resource, task and day, in date order."""
+    axis = TimeAxis(plan.project.timezone)
+    anchor_value = plan.project.start or plan.project.finish
+    anchor = anchor_value.date() if isinstance(anchor_value, dt.datetime) else anchor_value
+    compiled: dict[str, WorkingTime] = {}
+    minutes: dict[tuple[str, str, dt.date], float] = defaultdict(float)
+    tasks = plan.task_map()
+    for task_key, resource_key, periods in actual:
+        resource = plan.resources[resource_key]
+        key = resource.calendar or tasks[task_key].calendar or plan.project.calendar
+        calendar = compiled.get(key)
+        if calendar is None and anchor is not None:
+            calendar = compiled[key] = compile_calendar(plan, key, axis, anchor)
+        for start, finish, work in periods:
+            for day, share in _days(start, finish, calendar, axis):
+                minutes[(resource_key, task_key, day)] += work * share
+    entries = [
+        TimeEntry(person=person, task=task, date=day, minutes=round(total))
+        for (person, task, day), total in minutes.items()
+        if round(total) > 0
+    ]
+    return sorted(entries, key=lambda e: (e.date, e.task, e.person))
+
+
+def _days(
+    start: dt.datetime, finish: dt.datetime, calendar: WorkingTime | None, axis: TimeAxis
+) -> list[tuple[dt.date, float]]:
+    """The days of a period and the share of its working time on each (all on the first day
+    when it has no working time, or lies within one day)."""
+    last = (finish - dt.timedelta(microseconds=1)).date() if finish > start else start.date()
+    if calendar is None or last == start.date():
+        return [(start.date(), 1.0)]
+    spans: list[tuple[dt.date, int]] = []
+    day = start.date()
+    while day <= last:
+        begin = max(start, dt.datetime.combine(day, dt.time()))
+        end = min(finish, dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+        spans.append((day, calendar.between(axis.instant(begin), axis.instant(end))))
+        day += dt.timedelta(days=1)
+    total = sum(working for _, working in spans)
+    if total <= 0:
+        return [(start.date(), 1.0)]
+    return [(day, working / total) for day, working in spans if working > 0]
