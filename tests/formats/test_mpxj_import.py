@@ -7,6 +7,7 @@ messages for a missing extra or a missing Java are checked everywhere, with the 
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from charter.cli.app import main
 from charter.engine.cpm import schedule
 from charter.errors import CharterError, ImportFileError
 from charter.formats import jvm
-from charter.formats.mpxj_import import FORMAT_NAMES, load_with_mpxj
+from charter.formats.mpxj_import import FORMAT_NAMES, _defaulted, load_with_mpxj
 from charter.formats.mspdi import load_mspdi
 from charter.sources import MPXJ_SUFFIXES, open_plan
 from charter.views.schedule import schedule_document
@@ -226,3 +227,20 @@ def test_split_tasks_come_through_mpxj(jpype_module: Any) -> None:
     direct = {t.key: t.splits for t in load_mspdi(source).walk()}
     assert any(direct.values())
     assert {t.key: t.splits for t in load_with_mpxj(source).walk()} == direct
+
+
+class _JavaDate:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def toString(self) -> str:  # noqa: N802 - the Java method MPXJ's dates have
+        return self.text
+
+
+def test_only_the_current_date_mpxj_fills_in_while_reading_is_dropped() -> None:
+    started = dt.datetime(2026, 11, 26, 18, 0, 0)
+    finished = started + dt.timedelta(seconds=2)
+    assert _defaulted(_JavaDate("2026-11-26T18:00:01.523"), started, finished)
+    assert not _defaulted(_JavaDate("2030-06-01T08:00"), started, finished)  # stored, in the future
+    assert not _defaulted(_JavaDate("2020-01-01T08:00"), started, finished)
+    assert not _defaulted(None, started, finished)

@@ -202,3 +202,119 @@ def test_actual_work_by_day_becomes_time_entries_priced_by_evm(
     source.write_text(TIMEPHASED_ACTUALS, encoding="utf-8")
     assert main(["evm", str(source), "--status-date", "2027-01-08", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["ac"] == 1200.0  # Project's ActualCost, 12 h at 100/h
+
+
+def _project(tasks: str, resources: str = "", assignments: str = "", header: str = "") -> str:
+    return (
+        f'<Project xmlns="http://schemas.microsoft.com/project">{header}<StartDate>2027-01-04T08:00:00</StartDate>'
+        f"<Tasks>{tasks}</Tasks><Resources>{resources}</Resources><Assignments>{assignments}</Assignments></Project>"
+    )
+
+
+def _actual(task: str, resource: str, start: str, finish: str, value: str) -> str:
+    return (
+        f"<Assignment><UID>{task}{resource}</UID><TaskUID>{task}</TaskUID><ResourceUID>{resource}</ResourceUID>"
+        f"<Units>1</Units><TimephasedData><Type>2</Type><UID>1</UID><Start>{start}</Start><Finish>{finish}</Finish>"
+        f"<Unit>2</Unit><Value>{value}</Value></TimephasedData></Assignment>"
+    )
+
+
+DEV = "<Resource><UID>1</UID><Name>Developer</Name><StandardRate>100</StandardRate></Resource>"
+
+
+def test_actual_work_on_a_summary_or_a_missing_task_is_left_out_with_a_note() -> None:
+    text = _project(
+        "<Task><UID>1</UID><Name>Phase</Name><OutlineLevel>1</OutlineLevel></Task>"
+        "<Task><UID>2</UID><Name>Work</Name><OutlineLevel>2</OutlineLevel><Duration>PT8H0M0S</Duration></Task>",
+        DEV,
+        _actual("1", "1", "2027-01-04T08:00:00", "2027-01-04T12:00:00", "PT4H0M0S")
+        + _actual("99", "1", "2027-01-04T13:00:00", "2027-01-04T15:00:00", "PT2H0M0S"),
+    )
+    plan = parse_mspdi(text, "summary-actuals.xml")
+    assert plan.time_entries == []
+    assert any(
+        n.startswith("6 h of actual work on summary tasks") for n in plan.project.extensions["mspdi"]["notes"]
+    )
+
+
+def test_whole_minutes_along_the_days_keep_the_recorded_total() -> None:
+    text = _project(
+        "<Task><UID>1</UID><Name>Work</Name><OutlineLevel>1</OutlineLevel><Duration>PT16H0M0S</Duration></Task>",
+        DEV,
+        _actual("1", "1", "2027-01-04T08:00:00", "2027-01-04T09:00:20", "PT1H0M20S")
+        + _actual("1", "1", "2027-01-05T08:00:00", "2027-01-05T09:00:20", "PT1H0M20S"),
+    )
+    entries = parse_mspdi(text, "seconds.xml").time_entries
+    assert [e.minutes for e in entries] == [60, 61]  # 120.67 minutes in all: 121, not 120
+
+
+def test_an_imported_plan_file_with_recorded_actuals_prices_in_evm(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source, target = tmp_path / "actuals.xml", tmp_path / "actuals.yaml"
+    source.write_text(ACTUALS, encoding="utf-8")
+    assert main(["import", str(source), "-o", str(target)]) == 0
+    assert main(["evm", str(target), "--status-date", "2027-01-05"]) == 0  # the kept figures are text
+    assert "recorded 20.5 h of actual work" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_rate_that_drops_to_zero_in_the_rate_table_is_a_change() -> None:
+    rows = (
+        "<Rates><Rate><RatesFrom>1984-01-01T00:00:00</RatesFrom><RatesTo>2027-01-10T23:59:00</RatesTo>"
+        "<RateTable>0</RateTable><StandardRate>100</StandardRate><CostPerUse>5000</CostPerUse></Rate>"
+        "<Rate><RatesFrom>2027-01-11T00:00:00</RatesFrom><RatesTo>2049-12-31T23:59:00</RatesTo>"
+        "<RateTable>0</RateTable><StandardRate>0</StandardRate><CostPerUse>0</CostPerUse></Rate></Rates>"
+    )
+    text = _project(
+        "<Task><UID>1</UID><Name>Work</Name><OutlineLevel>1</OutlineLevel><Duration>PT80H0M0S</Duration></Task>",
+        f"<Resource><UID>1</UID><Name>Developer</Name><StandardRate>0</StandardRate>{rows}</Resource>",
+        "<Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>1</Units>"
+        "<Work>PT80H0M0S</Work></Assignment>",
+    )
+    plan = parse_mspdi(text, "zero.xml")
+    assert plan.resources["developer"].rates == [
+        RateChange(effective=dt.date(2027, 1, 11), rate=Rate(amount=0, per="h"), cost_per_use=0.0)
+    ]
+    model = compile_costs(plan, baseline=None)
+    assert float(model.bac()[0]) == pytest.approx(40 * 100 + 50)  # nothing from 2027-01-11 on
+
+
+def test_a_material_keeps_the_rate_project_shows_now() -> None:
+    rows = (
+        "<Rates><Rate><RatesFrom>1984-01-01T00:00:00</RatesFrom><RatesTo>2025-12-31T23:59:00</RatesTo>"
+        "<RateTable>0</RateTable><StandardRate>4</StandardRate></Rate>"
+        "<Rate><RatesFrom>2026-01-01T00:00:00</RatesFrom><RatesTo>2049-12-31T23:59:00</RatesTo>"
+        "<RateTable>0</RateTable><StandardRate>8</StandardRate></Rate></Rates>"
+    )
+    text = _project(
+        "<Task><UID>1</UID><Name>Cabling</Name><OutlineLevel>1</OutlineLevel><Duration>PT8H0M0S</Duration></Task>",
+        f"<Resource><UID>1</UID><Name>Cables</Name><Type>0</Type><StandardRate>8</StandardRate>{rows}</Resource>",
+        "<Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>100</Units></Assignment>",
+    )
+    plan = parse_mspdi(text, "material.xml")
+    assert (plan.resources["cables"].rate, plan.resources["cables"].rates) == (Rate(amount=8, per="h"), [])
+    assert float(compile_costs(plan, baseline=None).bac()[0]) == pytest.approx(800)
+    assert any("rate changes of a material resource" in n for n in plan.project.extensions["mspdi"]["notes"])
+
+
+def test_day_and_month_rates_survive_a_round_trip_with_short_days() -> None:
+    text = _project(
+        "<Task><UID>1</UID><Name>Work</Name><OutlineLevel>1</OutlineLevel><Duration>PT8H0M0S</Duration></Task>",
+        "<Resource><UID>1</UID><Name>Lead</Name><StandardRate>6.666667</StandardRate><StandardRateFormat>5"
+        "</StandardRateFormat><OvertimeRate>9.333333</OvertimeRate><OvertimeRateFormat>3</OvertimeRateFormat>"
+        "</Resource><Resource><UID>2</UID><Name>Travel</Name><Type>2</Type><IsCostResource>1</IsCostResource>"
+        "</Resource>",
+        header="<MinutesPerDay>450</MinutesPerDay><MinutesPerWeek>2250</MinutesPerWeek>",
+    )
+    plan = parse_mspdi(text, "short-days.xml")
+    lead = plan.resources["lead"]
+    assert (lead.rate, lead.overtime_rate) == (Rate(amount=1000, per="mo"), Rate(amount=70, per="d"))
+    assert plan.resources["travel"].kind == "cost"
+    again = parse_mspdi(dump_mspdi(plan).xml, "again.xml")
+    assert again.resources == plan.resources
+    travel = next(
+        r
+        for r in ET.fromstring(dump_mspdi(plan).xml).iter(f"{NS}Resource")
+        if r.findtext(f"{NS}Name") == "Travel"
+    )
+    assert travel.findtext(f"{NS}IsCostResource") == "1"

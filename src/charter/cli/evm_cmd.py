@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -234,7 +234,7 @@ def _summary(i: Indicators, title: str, currency: str | None = None) -> Table:
     return table
 
 
-def _budget_lines(result: PlanEvm, recorded: dict[str, float] | None = None) -> str:
+def _budget_lines(result: PlanEvm, recorded: dict[str, Any] | None = None) -> str:
     """The budget, the finish dates and what the figures leave out (``recorded``: the actual work
     and cost a Project file recorded, which Charter does not count)."""
     b, c = result.budget, result.currency
@@ -256,9 +256,9 @@ def _budget_lines(result: PlanEvm, recorded: dict[str, float] | None = None) -> 
         lines.append(f"Forecast finish (earned schedule, IEAC(t)) {result.forecast_finish:%Y-%m-%d}")
     if recorded is not None and not result.project.ac:
         lines.append(
-            f"[yellow]The Project file recorded {recorded['hours']:g} h of actual work costing "
-            f"{_money(recorded['cost'], c)}; Charter counts actual cost from time entries and expenses "
-            "(--time-sheet, --expenses), so AC is 0 here[/]"
+            f"[yellow]The Project file recorded {float(recorded['hours']):g} h of actual work costing "
+            f"{_money(float(recorded['cost']), c)}; Charter counts actual cost from time entries and "
+            "expenses (--time-sheet, --expenses), so AC is 0 here[/]"
         )
     if result.unpriced_hours:
         lines.append(

@@ -91,7 +91,7 @@ def read_as_mspdi(path: str | Path) -> bytes:
         writer.setGenerateMissingTimephasedData(False)
         writer.write(project, stream)
         data = bytes(stream.toByteArray())
-        if _defaulted(project.getProjectProperties().getCurrentDate(), started):
+        if _defaulted(project.getProjectProperties().getCurrentDate(), started, dt.datetime.now()):
             data = _CURRENT_DATE.sub(b"", data, count=1)
         return data
     except jpype.JException as exc:
@@ -104,16 +104,18 @@ def read_as_mspdi(path: str | Path) -> bytes:
 _CURRENT_DATE = re.compile(rb"<CurrentDate>[^<]*</CurrentDate>")
 
 
-def _defaulted(current: Any, started: dt.datetime) -> bool:
-    """Whether MPXJ filled in the current date itself (with the time of reading), the file
-    storing none: keeping it would make each import of the same file differ."""
+def _defaulted(current: Any, started: dt.datetime, finished: dt.datetime) -> bool:
+    """Whether MPXJ filled in the current date itself (with the time of reading, between
+    ``started`` and ``finished``), the file storing none: keeping it would make each import of
+    the same file differ."""
     if current is None:
         return False
     try:
         value = dt.datetime.fromisoformat(str(current.toString())[:19])
     except ValueError:
         return False
-    return value >= started.replace(microsecond=0) - dt.timedelta(seconds=1)
+    second = dt.timedelta(seconds=1)
+    return started.replace(microsecond=0) - second <= value <= finished + second
 
 
 def load_with_mpxj(path: str | Path) -> Plan:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -224,16 +225,17 @@ class _Engine:
         leaf_tasks = net.task_of_leaf
         # Iterations that drew the same durations (all of them, when nothing in the plan varies)
         # share one CPM run.
-        seen: dict[bytes, tuple[int, list[int], NDArray[np.int64] | None]] = {}
+        seen: dict[bytes, tuple[int, list[int], NDArray[np.bool_] | None]] = {}
         for j in range(size):
             column = duration[:, j]
-            found = seen.get(column.tobytes())
+            digest = hashlib.blake2b(column.tobytes(), digest_size=16).digest()
+            found = seen.get(digest)
             if found is None:
                 result = run_cpm(dataclasses.replace(net, duration=column.tolist()))
-                found = seen[column.tobytes()] = (
+                found = seen[digest] = (
                     result.project_finish,
                     [result.finish[leaf_tasks[leaf]] for leaf in self.milestones],
-                    np.array([result.critical[t] for t in leaf_tasks], dtype=np.int64) if full else None,
+                    np.array([result.critical[t] for t in leaf_tasks], dtype=np.bool_) if full else None,
                 )
             finish[j] = found[0]
             milestone[:, j] = found[1]

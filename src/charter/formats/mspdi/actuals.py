@@ -19,29 +19,42 @@ Period = tuple[dt.datetime, dt.datetime, float]  # start, finish, minutes of wor
 ActualWork = tuple[str, str, list[Period]]  # task key, resource key, periods
 
 
-def time_entries(plan: Plan, actual: list[ActualWork]) -> list[TimeEntry]:
-    """One entry per resource, task and day, in date order."""
+def time_entries(plan: Plan, actual: list[ActualWork]) -> tuple[list[TimeEntry], float]:
+    """One entry per resource, task and day, in date order, and the hours left out: those on
+    summary tasks (their assignments are left out too) or on tasks the file does not have.
+
+    Each resource's minutes on a task are rounded to whole minutes along its days so that
+    their sum keeps the total the file records."""
     axis = TimeAxis(plan.project.timezone)
     anchor_value = plan.project.start or plan.project.finish
     anchor = anchor_value.date() if isinstance(anchor_value, dt.datetime) else anchor_value
     compiled: dict[str, WorkingTime] = {}
     minutes: dict[tuple[str, str, dt.date], float] = defaultdict(float)
     tasks = plan.task_map()
+    left_out = 0.0
     for task_key, resource_key, periods in actual:
+        task = tasks.get(task_key)
+        if task is None or task.tasks:
+            left_out += sum(work for _, _, work in periods) / 60
+            continue
         resource = plan.resources[resource_key]
-        key = resource.calendar or tasks[task_key].calendar or plan.project.calendar
+        key = resource.calendar or task.calendar or plan.project.calendar
         calendar = compiled.get(key)
         if calendar is None and anchor is not None:
             calendar = compiled[key] = compile_calendar(plan, key, axis, anchor)
         for start, finish, work in periods:
             for day, share in _days(start, finish, calendar, axis):
                 minutes[(resource_key, task_key, day)] += work * share
-    entries = [
-        TimeEntry(person=person, task=task, date=day, minutes=round(total))
-        for (person, task, day), total in minutes.items()
-        if round(total) > 0
-    ]
-    return sorted(entries, key=lambda e: (e.date, e.task, e.person))
+    entries: list[TimeEntry] = []
+    running: dict[tuple[str, str], tuple[float, int]] = {}  # exact and rounded minutes so far
+    for (person, task_key, day), total in sorted(minutes.items(), key=lambda item: item[0][2]):
+        exact, rounded = running.get((person, task_key), (0.0, 0))
+        exact += total
+        share = round(exact) - rounded
+        running[(person, task_key)] = (exact, rounded + share)
+        if share > 0:
+            entries.append(TimeEntry(person=person, task=task_key, date=day, minutes=share))
+    return sorted(entries, key=lambda e: (e.date, e.task, e.person)), left_out
 
 
 def _days(

@@ -131,3 +131,10 @@ def stored_instant(axis: TimeAxis, text: str) -> int:
     """The instant of a date stored in the file, to the nearest minute (Charter's resolution)."""
     local = dt.datetime.fromisoformat(text).replace(tzinfo=None)
     return axis.instant(local.replace(second=0, microsecond=0)) + (1 if local.second >= 30 else 0)
+
+
+def stored_instants(axis: TimeAxis, text: str) -> tuple[int, ...]:
+    """The whole minutes a stored date lies at: one, or the two around a date with seconds."""
+    local = dt.datetime.fromisoformat(text).replace(tzinfo=None)
+    floor = axis.instant(local.replace(second=0, microsecond=0))
+    return (floor, floor + 1) if local.second or local.microsecond else (floor,)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from charter.domain import Plan, Task
 from charter.engine.cpm import Schedule
-from charter.formats.mspdi.audit import StoredDateAudit, stored_instant
+from charter.formats.mspdi.audit import StoredDateAudit, stored_instants
 
 DATE_FIELDS = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish")
 MSPDI_DATE_FIELDS = {
@@ -56,7 +56,9 @@ def compare_task(
     stored_slack: float | None = None,
 ) -> list[Difference] | str:
     """The fields of task ``key`` where Charter differs from ``stored`` (ISO local dates by
-    field name of :data:`DATE_FIELDS`; slack in working minutes), or why it cannot compare."""
+    field name of :data:`DATE_FIELDS`; slack in working minutes), or why it cannot compare.
+    A stored date with seconds equals either of the two minutes around it (Charter counts in
+    whole minutes)."""
     net = computed.network
     if key not in net.index:
         return "not in Charter's plan"
@@ -71,7 +73,7 @@ def compare_task(
         if want is None:
             continue
         mine = getattr(computed, name)[t]
-        if cal.work_at(mine) != cal.work_at(stored_instant(net.axis, want)):
+        if cal.work_at(mine) not in {cal.work_at(instant) for instant in stored_instants(net.axis, want)}:
             found.append(Difference(name, want[:16], f"{net.axis.local(mine):%Y-%m-%dT%H:%M}"))
     if stored_slack is not None and abs(computed.total_slack[t] - stored_slack) > SLACK_TOLERANCE:
         found.append(Difference("total_slack", f"{stored_slack:g}", str(computed.total_slack[t])))

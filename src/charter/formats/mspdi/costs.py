@@ -22,13 +22,16 @@ _UNIT_BY_PER: dict[str, DurationUnit] = {"h": "h", "d": "d", "w": "w", "mo": "mo
 MATERIAL_FORMAT = "8"
 
 
-def rate_from(per_hour: float | None, format_code: str | None, units: WorkUnits) -> Rate | None:
-    """The rate an MSPDI amount per hour stands for, in the unit Project shows (None for 0)."""
-    if not per_hour:
+def rate_from(
+    per_hour: float | None, format_code: str | None, units: WorkUnits, *, zero: bool = False
+) -> Rate | None:
+    """The rate an MSPDI amount per hour stands for, in the unit Project shows (None for none,
+    and for 0 unless ``zero``). A rate per day, week or month is money: kept to the cent."""
+    if per_hour is None or (per_hour == 0 and not zero):
         return None
     per: RatePer = _PER_BY_FORMAT.get(format_code or "", "h")
     amount = per_hour * units.minutes_per(_UNIT_BY_PER[per]) / 60
-    return Rate(amount=round(amount, 6), per=per)
+    return Rate(amount=round(amount, 6 if per == "h" else 2), per=per)
 
 
 def rate_fields(rate: Rate | None, units: WorkUnits, *, material: bool = False) -> tuple[str, str] | None:
@@ -43,9 +46,11 @@ def rate_fields(rate: Rate | None, units: WorkUnits, *, material: bool = False) 
     ), _FORMAT_BY_PER[rate.per]
 
 
-def money_from(hundredths: float | None) -> float | None:
-    """A money value stored in hundredths (None for 0 or none)."""
-    return hundredths / 100 if hundredths else None
+def money_from(hundredths: float | None, *, zero: bool = False) -> float | None:
+    """A money value stored in hundredths (None for none, and for 0 unless ``zero``)."""
+    if hundredths is None or (hundredths == 0 and not zero):
+        return None
+    return hundredths / 100
 
 
 def hundredths_text(amount: float) -> str:

@@ -54,8 +54,8 @@ RemainingWork ActualOvertimeWork RemainingOvertimeWork PercentWorkComplete Stand
 StandardRateFormat Cost OvertimeRate OvertimeRateFormat OvertimeCost CostPerUse ActualCost
 ActualOvertimeCost RemainingCost RemainingOvertimeCost WorkVariance CostVariance SV CV ACWP
 CalendarUID Notes BCWS BCWP IsGeneric IsInactive IsEnterprise BookingType ActualWorkProtected
-ActualOvertimeWorkProtected ActiveDirectoryGUID CreationDate IsCostResource AssnOwner AssnOwnerGuid
-IsBudget Baseline ExtendedAttribute OutlineCode AvailabilityPeriods Rates TimephasedData
+ActualOvertimeWorkProtected ActiveDirectoryGUID CreationDate ExtendedAttribute Baseline OutlineCode
+CostCenter IsCostResource AssnOwner AssnOwnerGuid IsBudget AvailabilityPeriods Rates TimephasedData
 """
 )
 

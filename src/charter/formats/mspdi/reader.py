@@ -118,6 +118,7 @@ _RESOURCE_READ = frozenset(
         "OvertimeRateFormat",
         "CostPerUse",
         "CalendarUID",
+        "IsCostResource",
         *RESOURCE_COMPUTED,
     }
 )
@@ -316,7 +317,12 @@ class _Reader:
             if notes:
                 extra.setdefault("notes", []).extend(notes)
         if self.actual_work:
-            plan.time_entries = time_entries(plan, self.actual_work)
+            plan.time_entries, left_out = time_entries(plan, self.actual_work)
+            if left_out:
+                extra.setdefault("notes", []).append(
+                    f"{left_out:g} h of actual work on summary tasks or on tasks missing from the file "
+                    "are left out of the time entries"
+                )
         return plan
 
     def project(self, root: Node) -> Project:
@@ -391,10 +397,11 @@ class _Reader:
             key = unique_key(node.text("Name") or "", taken, f"resource-{uid}")
             keys[uid] = key
             units = self.number(node, "MaxUnits", where)
+            kind = RESOURCE_KINDS.get(node.text("Type") or "1", "work")
             resource = Resource(
                 key=key,
                 name=node.text("Name"),
-                kind=RESOURCE_KINDS.get(node.text("Type") or "1", "work"),
+                kind="cost" if node.text("IsCostResource") == "1" else kind,
                 units=units if units is not None else 1.0,
                 calendar=calendars.get(node.text("CalendarUID") or ""),
                 email=node.text("EmailAddress"),
@@ -410,27 +417,32 @@ class _Reader:
                 (row for row in node.all("Rates/Rate") if (row.text("RateTable") or "0") == "0"),
                 key=lambda row: row.text("RatesFrom") or "",
             )
-            if table:
+            if table and resource.kind == "work":  # a material keeps the rate Project shows now
                 resource.rate, resource.overtime_rate, resource.cost_per_use = self.rates(table[0], where)
                 resource.rates = [self.rate_change(row, where) for row in table[1:]]
+            elif len(table) > 1:
+                self.note(f"{where}: the rate changes of a {resource.kind} resource are left out")
             if any((row.text("RateTable") or "0") != "0" for row in node.all("Rates/Rate")):
                 self.note(f"{where}: cost rate tables B to E are left out (Charter prices with table A)")
             result[key] = resource
         return result, keys
 
-    def rates(self, node: Node, where: str) -> tuple[Rate | None, Rate | None, float | None]:
-        """The standard and overtime rate and the cost per use of a resource or rate-table row."""
+    def rates(
+        self, node: Node, where: str, *, zero: bool = False
+    ) -> tuple[Rate | None, Rate | None, float | None]:
+        """The standard and overtime rate and the cost per use of a resource or rate-table row
+        (``zero``: a 0 given is a rate of 0, not "none", as a change in a rate table)."""
         standard, overtime = (
-            rate_from(self.number(node, name, where), node.text(f"{name}Format"), self.units)
+            rate_from(self.number(node, name, where), node.text(f"{name}Format"), self.units, zero=zero)
             for name in ("StandardRate", "OvertimeRate")
         )
-        return standard, overtime, money_from(self.number(node, "CostPerUse", where))
+        return standard, overtime, money_from(self.number(node, "CostPerUse", where), zero=zero)
 
     def rate_change(self, row: Node, where: str) -> RateChange:
         effective = self.date(row, "RatesFrom", f"{where} rate table")
         if effective is None:
             raise self.fail(f"{where} rate table", "a row after the first has no RatesFrom")
-        rate, overtime, per_use = self.rates(row, f"{where} rate table")
+        rate, overtime, per_use = self.rates(row, f"{where} rate table", zero=True)
         return RateChange(effective=effective.date(), rate=rate, overtime_rate=overtime, cost_per_use=per_use)
 
     # -- tasks -------------------------------------------------------------------------

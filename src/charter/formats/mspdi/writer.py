@@ -597,6 +597,8 @@ class _Writer:
         attributes = stored.get("ExtendedAttribute")
         if attributes:
             fields["ExtendedAttribute"] = attributes
+        if resource.kind == "cost":
+            fields["IsCostResource"] = "1"
         if resource.rates:
             fields["Rates"] = ""
         return fields
