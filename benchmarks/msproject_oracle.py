@@ -111,16 +111,13 @@ def compare_costs(plan: Plan, result: FileResult) -> None:
     }
     if not any(stored.values()):
         return
-    model = compile_costs(plan, baseline=None)
-    budget = model.bac()
-    for key, n in model.leaf_of.items():
-        if key not in stored:
-            continue
+    budget = compile_costs(plan, baseline=None).task_budgets()
+    for key, cost in stored.items():
         result.costs_compared += 1
-        if abs(float(budget[n]) - stored[key]) <= 0.01 + 1e-9 * abs(stored[key]):  # Project rounds to cents
+        if abs(budget[key] - cost) <= 0.01 + 1e-9 * abs(cost):  # Project rounds to cents
             result.costs_matching += 1
         else:
-            result.cost_mismatches.append(f"  uid {key}: cost {float(budget[n]):.2f} != {stored[key]:.2f}")
+            result.cost_mismatches.append(f"  uid {key}: cost {budget[key]:.2f} != {cost:.2f}")
 
 
 def compare_task(computed: Schedule, row: dict[str, Any]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,16 @@ class RateChange(BaseModel):
     cost_per_use: float | None = None
 
 
+class RateRow(NamedTuple):
+    """The rates in force from ``effective`` on (None: from the start), nothing left unset
+    that an earlier row sets."""
+
+    effective: dt.date | None
+    rate: Rate | None
+    overtime_rate: Rate | None
+    cost_per_use: float | None
+
+
 class Resource(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -66,6 +76,22 @@ class Resource(BaseModel):
     skills: list[str] = Field(default_factory=list)
     email: str | None = None
     extensions: dict[str, Any] = Field(default_factory=dict)  # what Charter does not model, by source
+
+    def rate_rows(self) -> list[RateRow]:
+        """The resource's own rates, then one row per rate change in date order, each rate a
+        change leaves unset carried over from the row before."""
+        rows = [RateRow(None, self.rate, self.overtime_rate, self.cost_per_use)]
+        for change in sorted(self.rates, key=lambda c: c.effective):
+            before = rows[-1]
+            rows.append(
+                RateRow(
+                    change.effective,
+                    change.rate if change.rate is not None else before.rate,
+                    change.overtime_rate if change.overtime_rate is not None else before.overtime_rate,
+                    change.cost_per_use if change.cost_per_use is not None else before.cost_per_use,
+                )
+            )
+        return rows
 
 
 class Assignment(BaseModel):

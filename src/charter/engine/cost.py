@@ -77,22 +77,13 @@ def _hourly(rate: Rate | None, hours_per_day: float, hours_per_week: float, days
 def rate_table(plan: Plan, resource: Resource) -> RateTable:
     p = plan.project
     units = (p.hours_per_day, p.hours_per_week, p.days_per_month)
-    standard, overtime, use = resource.rate, resource.overtime_rate, resource.cost_per_use
-    days, rows = [0], []
-
-    def row() -> tuple[float, float, float]:
+    days, rows = [], []
+    for effective, standard, overtime, use in resource.rate_rows():
         hourly = _hourly(standard, *units)
         over = _hourly(overtime, *units) if overtime is not None else hourly
         per_use = (use or 0.0) + (standard.amount if standard is not None and standard.per == "use" else 0.0)
-        return hourly, over, per_use
-
-    rows.append(row())
-    for change in resource.rates:
-        standard = change.rate or standard
-        overtime = change.overtime_rate or overtime
-        use = change.cost_per_use if change.cost_per_use is not None else use
-        days.append(change.effective.toordinal())
-        rows.append(row())
+        days.append(effective.toordinal() if effective is not None else 0)
+        rows.append((hourly, over, per_use))
     values = np.array(rows, dtype=np.float64)
     return RateTable(np.array(days, dtype=np.int64), values[:, 0], values[:, 1], values[:, 2])
 
@@ -148,6 +139,17 @@ class CostModel:
     def bac(self) -> NDArray[np.float64]:
         far = np.array([np.iinfo(np.int64).max // 4], dtype=np.int64)
         return self.planned_value(far)[:, 0]
+
+    def task_budgets(self) -> dict[str, float]:
+        """Every task's budget at completion by key; a summary's is the sum of its tasks'."""
+        net = self.schedule.network
+        totals = [0.0] * len(net.tasks)
+        for leaf, budget in zip(self.leaves, self.bac(), strict=True):
+            i = leaf.index
+            while i >= 0:
+                totals[i] += float(budget)
+                i = net.parent[i]
+        return {task.key: total for task, total in zip(net.tasks, totals, strict=True)}
 
     def planned_value(self, instants: NDArray[np.int64]) -> NDArray[np.float64]:
         """Cumulative planned cost of every leaf at each instant: shape (leaves, instants)."""

@@ -22,17 +22,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
+from charter.domain import LinkType
 from charter.engine.calendar import TimeAxis, WorkingTime
-from charter.engine.cpm import BY_PROJECT, FF, FS, SF, SS, Schedule
+from charter.engine.cpm import BY_PROJECT, Schedule
+from charter.engine.network import LINK_CODES
 
 LATE_FIELDS = frozenset({"late_start", "late_finish", "total_slack"})
-_KIND_NAMES = {FS: "FS", SS: "SS", FF: "FF", SF: "SF"}
+_LINK_TYPES = {code: kind for kind, code in LINK_CODES.items()}
 # Per link type: the predecessor's and the successor's late field the zero-lag link relates.
 _TIED_FIELDS = {
-    FS: ("late_finish", "late_start"),
-    SS: ("late_start", "late_start"),
-    FF: ("late_finish", "late_finish"),
-    SF: ("late_start", "late_finish"),
+    LinkType.FS: ("late_finish", "late_start"),
+    LinkType.SS: ("late_start", "late_start"),
+    LinkType.FF: ("late_finish", "late_finish"),
+    LinkType.SF: ("late_start", "late_finish"),
 }
 
 StoredDates = Mapping[str, Mapping[str, str | None]]
@@ -76,7 +78,7 @@ class StoredDateAudit:
     def _link_reason(self, leaf: int, edge: int) -> str | None:
         net = self.net
         successor = net.e_succ[edge]
-        kind = net.e_kind[edge]
+        kind = _LINK_TYPES[net.e_kind[edge]]
         if successor >= net.n_leaves or net.e_lag[edge] != 0 or net.e_percent[edge] is not None:
             return None
         mine_field, theirs_field = _TIED_FIELDS[kind]
@@ -87,7 +89,7 @@ class StoredDateAudit:
         if mine is None or theirs is None:
             return None
         work_at = self._work_at(net.leaf_calendar[leaf])
-        link = f"{_KIND_NAMES[kind]} successor {other.label} (task {other.key})"
+        link = f"{kind.value} successor {other.label} (task {other.key})"
         if work_at(mine) > work_at(theirs):
             return (
                 f"the file contradicts itself: {_words(mine_field)} {mine[:16]} here, "
@@ -129,8 +131,8 @@ def _words(field: str) -> str:
 
 def stored_instant(axis: TimeAxis, text: str) -> int:
     """The instant of a date stored in the file, to the nearest minute (Charter's resolution)."""
-    local = dt.datetime.fromisoformat(text).replace(tzinfo=None)
-    return axis.instant(local.replace(second=0, microsecond=0)) + (1 if local.second >= 30 else 0)
+    instants = stored_instants(axis, text)
+    return instants[-1] if dt.datetime.fromisoformat(text).second >= 30 else instants[0]
 
 
 def stored_instants(axis: TimeAxis, text: str) -> tuple[int, ...]:

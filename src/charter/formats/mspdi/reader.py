@@ -686,12 +686,7 @@ class _Reader:
 def recorded_actuals(tasks: list[Task]) -> dict[str, float] | None:
     """The actual work (hours) and actual cost Project recorded on the plan's tasks, if any."""
     hours = cost = 0.0
-    stack = list(tasks)
-    while stack:
-        task = stack.pop()
-        if task.tasks:
-            stack.extend(task.tasks)
-            continue
+    for task in (task for top in tasks for task in top.walk() if not task.tasks):
         fields = task.extensions.get(EXTENSION, {})
         try:
             hours += parse_iso_minutes(str(fields.get("ActualWork") or "PT0H")) / 60

@@ -200,20 +200,6 @@ def prices_anything(plan: Plan) -> bool:
     return any(task.fixed_cost or any(a.cost or a.quantity for a in task.resources) for task in plan.walk())
 
 
-def task_costs(plan: Plan, result: Schedule) -> list[float]:
-    """Each task's budget at completion by schedule index; a summary's is the sum of its tasks'."""
-    model = compile_costs(plan, baseline=None)
-    budget = model.bac()
-    net = result.network
-    costs = [0.0] * len(net.tasks)
-    for key, n in model.leaf_of.items():
-        costs[net.index[key]] = float(budget[n])
-    for i in reversed(range(len(net.tasks))):  # children come after their summary
-        if net.children[i]:
-            costs[i] = sum(costs[c] for c in net.children[i])
-    return costs
-
-
 # -- the writer --------------------------------------------------------------------------
 class _Writer:
     def __init__(self, plan: Plan, result: Schedule) -> None:
@@ -226,7 +212,7 @@ class _Writer:
         self.uids: dict[str, int] = {}
         self.generated: dict[str, int] = {}
         self.unsplit: list[str] = []
-        self.costs = task_costs(plan, result) if prices_anything(plan) else None
+        self.costs = compile_costs(plan, baseline=None).task_budgets() if prices_anything(plan) else None
 
     def write(self) -> MspdiDocument:
         ET.register_namespace("", NAMESPACE)
@@ -424,7 +410,7 @@ class _Writer:
         ):
             _add(summary, name, value)
         if self.costs is not None:
-            total = sum(cost for i, cost in enumerate(self.costs) if net.parent[i] < 0)
+            total = sum(self.costs[task.key] for task in self.plan.tasks)
             _add(summary, "Cost", hundredths_text(round(total, 2)))
         codes = net.wbs_codes()
         elapsed_leaf = {net.task_of_leaf[leaf]: net.duration_elapsed[leaf] for leaf in range(net.n_leaves)}
@@ -513,7 +499,7 @@ class _Writer:
         if task.deadline is not None:
             fields["Deadline"] = date_text(task.deadline, end_of_day=True)
         if self.costs is not None:
-            fields["Cost"] = hundredths_text(round(self.costs[i], 2))
+            fields["Cost"] = hundredths_text(round(self.costs[task.key], 2))
         if task.fixed_cost is not None:
             fields["FixedCost"] = hundredths_text(task.fixed_cost)
             fields["FixedCostAccrual"] = ACCRUAL_CODES[task.fixed_cost_accrual or "prorated"]
@@ -622,19 +608,7 @@ class _Writer:
 
     def rate_table(self, element: ET.Element, resource: Resource) -> None:
         """Cost rate table A: the resource's own rates from the start, then one row per change."""
-        rows: list[tuple[dt.date | None, Rate | None, Rate | None, float | None]] = [
-            (None, resource.rate, resource.overtime_rate, resource.cost_per_use)
-        ]
-        for change in sorted(resource.rates, key=lambda c: c.effective):
-            _, standard, overtime, per_use = rows[-1]
-            rows.append(
-                (
-                    change.effective,
-                    change.rate if change.rate is not None else standard,
-                    change.overtime_rate if change.overtime_rate is not None else overtime,
-                    change.cost_per_use if change.cost_per_use is not None else per_use,
-                )
-            )
+        rows = resource.rate_rows()
         for n, (start, standard, overtime, per_use) in enumerate(rows):
             following = rows[n + 1][0] if n + 1 < len(rows) else None
             row = _add(element, "Rate", "")
