@@ -44,6 +44,10 @@ class WeightedMilestone(BaseModel):
     done: dt.date | None = None
 
 
+MAX_ENTRY_MINUTES = 24 * 60
+"""A time entry is one person's work on one task on one day: at most the day's 24 hours."""
+
+
 class TimeEntry(BaseModel):
     """Time a person (a resource key, or a user) worked on a task on one day, as the team
     server's time entries hold it."""

@@ -19,6 +19,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from charter.domain.cost import MAX_ENTRY_MINUTES
+
 VISIBILITIES = ("private", "public")
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -178,8 +180,6 @@ class MemberRow(Base):
 
 
 # -- records people add to a project: time entries, comments, attachments -------------------------
-
-MAX_ENTRY_MINUTES = 24 * 60
 
 
 class ProjectRecord:

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from charter.domain.cost import MAX_ENTRY_MINUTES
 from charter.errors import InvalidChangeError, Location
 from charter.store import project_records as records
 from charter.store import rows as steps
-from charter.store.models import MAX_ENTRY_MINUTES, AuditRow, ProjectRow, TaskRow, TimeEntryRow, UserRow
+from charter.store.models import AuditRow, ProjectRow, TaskRow, TimeEntryRow, UserRow
 
 if TYPE_CHECKING:
     from charter.store.repository import Store

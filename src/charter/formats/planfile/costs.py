@@ -12,6 +12,7 @@ import yaml
 
 from charter.domain import Plan, Project, Resource, Task
 from charter.domain.cost import (
+    MAX_ENTRY_MINUTES,
     CostAccount,
     Expense,
     ProgressReport,
@@ -27,7 +28,7 @@ from charter.formats.planfile import keys as K  # noqa: N812
 if TYPE_CHECKING:
     from charter.formats.planfile.reader import _Reader
 
-MAX_ENTRY_HOURS = 24.0
+MAX_ENTRY_HOURS = MAX_ENTRY_MINUTES / 60
 _SUMMARY_REFUSES = ("fixed_cost", "fixed_cost_accrual", "ev_method", "ev_milestones", "physical_complete")
 
 
