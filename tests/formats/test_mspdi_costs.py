@@ -318,3 +318,21 @@ def test_day_and_month_rates_survive_a_round_trip_with_short_days() -> None:
         if r.findtext(f"{NS}Name") == "Travel"
     )
     assert travel.findtext(f"{NS}IsCostResource") == "1"
+
+
+def test_a_pool_booking_more_than_a_day_takes_several_entries(tmp_path: Path) -> None:
+    text = _project(
+        "<Task><UID>1</UID><Name>Work</Name><OutlineLevel>1</OutlineLevel><Duration>PT8H0M0S</Duration></Task>",
+        "<Resource><UID>1</UID><Name>Crew</Name><MaxUnits>4</MaxUnits><StandardRate>50</StandardRate></Resource>",
+        _actual("1", "1", "2027-01-04T08:00:00", "2027-01-04T17:00:00", "PT32H0M0S"),
+    )
+    plan = parse_mspdi(text, "pool.xml")
+    assert [(e.date, e.minutes) for e in plan.time_entries] == [
+        (dt.date(2027, 1, 4), 1440),
+        (dt.date(2027, 1, 4), 480),
+    ]
+    target = tmp_path / "pool.yaml"
+    source = tmp_path / "pool.xml"
+    source.write_text(text, encoding="utf-8")
+    assert main(["import", str(source), "-o", str(target)]) == 0
+    assert main(["check", str(target)]) == 0  # the plan file reads back: no entry over 24 hours

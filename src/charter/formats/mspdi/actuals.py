@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 
 from charter.domain import Plan
-from charter.domain.cost import TimeEntry
+from charter.domain.cost import MAX_ENTRY_MINUTES, TimeEntry
 from charter.engine.calendar import TimeAxis, WorkingTime, compile_calendar
 
 Period = tuple[dt.datetime, dt.datetime, float]  # start, finish, minutes of work
@@ -24,7 +24,8 @@ def time_entries(plan: Plan, actual: list[ActualWork]) -> tuple[list[TimeEntry],
     summary tasks (their assignments are left out too) or on tasks the file does not have.
 
     Each resource's minutes on a task are rounded to whole minutes along its days so that
-    their sum keeps the total the file records."""
+    their sum keeps the total the file records; a day's work beyond 24 hours (a pool of people)
+    takes several entries, as a time entry is at most a day."""
     axis = TimeAxis(plan.project.timezone)
     anchor_value = plan.project.start or plan.project.finish
     anchor = anchor_value.date() if isinstance(anchor_value, dt.datetime) else anchor_value
@@ -52,8 +53,10 @@ def time_entries(plan: Plan, actual: list[ActualWork]) -> tuple[list[TimeEntry],
         exact += total
         share = round(exact) - rounded
         running[(person, task_key)] = (exact, rounded + share)
-        if share > 0:
-            entries.append(TimeEntry(person=person, task=task_key, date=day, minutes=share))
+        while share > 0:  # a pool of several people can book more than a day's 24 hours
+            part = min(share, MAX_ENTRY_MINUTES)
+            entries.append(TimeEntry(person=person, task=task_key, date=day, minutes=part))
+            share -= part
     return sorted(entries, key=lambda e: (e.date, e.task, e.person)), left_out
 
 
